@@ -1,0 +1,15 @@
+import type { VmidMemory } from "../mem/VmidMemory.js";
+import type { AllocatorCounters } from "./AllocatorCounters.js";
+import type { ReservedLookup } from "./strategies/ReservedLookup.js";
+
+/**
+ * What the algorithm's functions run with: the memory, the reserved-lookup strategy, this
+ * caller's counters and the flush callback. One per thread; the memory may be shared.
+ */
+export interface AllocatorContext<Id extends number | bigint> {
+  readonly memory: VmidMemory<Id>;
+  readonly lookup: ReservedLookup;
+  readonly counters: AllocatorCounters;
+  /** Called under the lock at each rollover's broadcast flush, with the new generation. */
+  readonly onFlush: ((generation: bigint) => void) | undefined;
+}

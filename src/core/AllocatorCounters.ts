@@ -1,0 +1,33 @@
+/** What an allocator has done, counted as it runs. All counts are non-negative integers. */
+export interface AllocatorCounters {
+  /** Updates that returned through the lock-free fast path. */
+  fastPathHits: number;
+  /** Updates that took the lock (slow path). */
+  slowPathEntries: number;
+  /** New ids taken from a CPU's reservation (`check_update_reserved_vmid` hit). */
+  reservedHits: number;
+  /** New ids that kept the VM's old idx because its bit was still clear. */
+  oldIdxReuses: number;
+  /** New ids found by searching the bitmap (including the search after a rollover). */
+  freshAllocations: number;
+  /** Rollovers: generation bumps, each with one broadcast flush. */
+  rollovers: number;
+  /** Reserved-lookup calls (one per non-new VM whose id went stale). */
+  reservedLookups: number;
+  /** CPUs whose reserved slot a reserved lookup compared, summed over all lookups. */
+  reservedCpusVisited: number;
+}
+
+/** A fresh set of counters, all zero. */
+export function emptyCounters(): AllocatorCounters {
+  return {
+    fastPathHits: 0,
+    slowPathEntries: 0,
+    reservedHits: 0,
+    oldIdxReuses: 0,
+    freshAllocations: 0,
+    rollovers: 0,
+    reservedLookups: 0,
+    reservedCpusVisited: 0,
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * How a memory backend represents 64-bit VMID values (`generation | idx`).
+ *
+ * The algorithm is written once over this interface so that the plain backend can keep ids
+ * in doubles (exact below 2^53, no allocation per update) while the shared backend keeps them
+ * in a BigInt64Array for Atomics. Everything on the fast path here is a comparison; the
+ * arithmetic (`compose`, `idxOf`, `nextGeneration`) only runs under the lock.
+ */
+export interface IdArithmetic<Id extends number | bigint> {
+  /** VMID width in bits, 1..24. */
+  readonly bits: number;
+  /** `N = 2^bits`: bitmap length, first generation and generation step, as a number. */
+  readonly idCount: number;
+  /** The value 0: "never allocated" for a VM, "rolled over" for an active slot. */
+  readonly zero: Id;
+  /** `VMID_ACTIVE_INVALID` = N: idx 0 of generation 1, written to active when a vCPU is put. */
+  readonly invalid: Id;
+  /** The first generation, N. */
+  readonly firstGeneration: Id;
+  /** idx = `v & (N - 1)`, 0..N-1. */
+  idxOf(v: Id): number;
+  /** `generation | idx`; generation is a multiple of N and idx < N. */
+  compose(generation: Id, idx: number): Id;
+  /** `generation + N`; throws RangeError past the representation's limit. */
+  nextGeneration(generation: Id): Id;
+  /** The seed's `vmid_gen_match`: `((v ^ generation) >> bits) == 0`. */
+  isOfGeneration(v: Id, generation: Id): boolean;
+  /** The value as an unsigned 64-bit bigint. */
+  toBigInt(v: Id): bigint;
+  /** The value from an unsigned 64-bit bigint (must be representable). */
+  fromBigInt(v: bigint): Id;
+  /** Lowercase hex without prefix, as `vmid replay` prints ids. */
+  toHex(v: Id): string;
+}

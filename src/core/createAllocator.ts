@@ -1,0 +1,133 @@
+import { plainMemory } from "../mem/plainMemory.js";
+import { LockedWord, type VmidMemory } from "../mem/VmidMemory.js";
+import { type AllocatorCounters, emptyCounters } from "./AllocatorCounters.js";
+import type { AllocatorContext } from "./AllocatorContext.js";
+import { testBit } from "./bitmap.js";
+import type { StrategyName } from "./strategies/ReservedLookup.js";
+import { reservedLookupNamed } from "./strategies/reservedLookupNamed.js";
+import { clearActive, updateVmid } from "./updateVmid.js";
+import { validateConfig, validateCpu, validateVm } from "./validateConfig.js";
+
+/** Options of an allocator; `bits` and `cpus` are validated by `validateConfig`. */
+export interface AllocatorOptions {
+  /** VMID width, 1..24 (arm64 hardware has 8 or 16). */
+  readonly bits: number;
+  /** CPU count, 1..4096, with `2^bits - 1 > cpus`. */
+  readonly cpus: number;
+  /** Reserved-lookup strategy; `scan` (the seed's loop) by default. */
+  readonly strategy?: StrategyName;
+  /** Called at each rollover's broadcast flush with the new generation. */
+  readonly onFlush?: (generation: bigint) => void;
+}
+
+/** The allocator's whole state at one moment, ids as unsigned 64-bit bigints. */
+export interface AllocatorSnapshot {
+  readonly generation: bigint;
+  /** The search hint, 1..N-1. */
+  readonly curIdx: number;
+  /** Per CPU: 0 (rolled over), INVALID (N, put) or an id. */
+  readonly active: readonly bigint[];
+  readonly reserved: readonly bigint[];
+  /** The indices whose bit is set in the bitmap, ascending. */
+  readonly allocatedIdx: readonly number[];
+}
+
+/** A VMID allocator: the seed's algorithm plus mainline's `clearActive`. */
+export interface VmidAllocator<Id extends number | bigint> {
+  readonly bits: number;
+  readonly cpus: number;
+  readonly strategy: StrategyName;
+  /** The memory it runs over. */
+  readonly memory: VmidMemory<Id>;
+  /** What it has done so far (live object; do not modify). */
+  readonly counters: Readonly<AllocatorCounters>;
+  /**
+   * `kvm_arm_vmid_update()`: VM `vm` (a positive safe integer) is about to run on `cpu`
+   * (0..cpus-1). Returns the VM's 64-bit id, `generation | idx`.
+   */
+  update(cpu: number, vm: number): bigint;
+  /** As `update`, returning the backend's own representation (no bigint allocation). */
+  updateRaw(cpu: number, vm: number): Id;
+  /** `kvm_arm_vmid_clear_active()`: the vCPU on `cpu` is put. */
+  clearActive(cpu: number): void;
+  /** The VM's current id, 0 if it never ran. */
+  vmidOf(vm: number): bigint;
+  /** A copy of the whole state. */
+  snapshot(): AllocatorSnapshot;
+}
+
+class Allocator<Id extends number | bigint> implements VmidAllocator<Id> {
+  readonly bits: number;
+  readonly cpus: number;
+  readonly strategy: StrategyName;
+  readonly memory: VmidMemory<Id>;
+  readonly counters: AllocatorCounters;
+  private readonly context: AllocatorContext<Id>;
+
+  constructor(memory: VmidMemory<Id>, strategy: StrategyName, onFlush?: (g: bigint) => void) {
+    this.memory = memory;
+    this.bits = memory.ids.bits;
+    this.cpus = memory.cpus;
+    this.strategy = strategy;
+    this.counters = emptyCounters();
+    this.context = { memory, lookup: reservedLookupNamed(strategy), counters: this.counters, onFlush };
+  }
+
+  update(cpu: number, vm: number): bigint {
+    return this.memory.ids.toBigInt(this.updateRaw(cpu, vm));
+  }
+
+  updateRaw(cpu: number, vm: number): Id {
+    validateCpu(cpu, this.cpus);
+    validateVm(vm);
+    return updateVmid(this.context, cpu, vm);
+  }
+
+  clearActive(cpu: number): void {
+    validateCpu(cpu, this.cpus);
+    clearActive(this.context, cpu);
+  }
+
+  vmidOf(vm: number): bigint {
+    validateVm(vm);
+    return this.memory.ids.toBigInt(this.memory.loadVmId(vm));
+  }
+
+  snapshot(): AllocatorSnapshot {
+    const memory = this.memory;
+    const ids = memory.ids;
+    const active: bigint[] = [];
+    const reserved: bigint[] = [];
+    for (let cpu = 0; cpu < this.cpus; cpu++) {
+      active.push(ids.toBigInt(memory.loadActive(cpu)));
+      reserved.push(ids.toBigInt(memory.reserved[cpu]));
+    }
+    const allocatedIdx: number[] = [];
+    for (let idx = 0; idx < ids.idCount; idx++) if (testBit(memory.bitmap, idx)) allocatedIdx.push(idx);
+    return {
+      generation: ids.toBigInt(memory.loadGeneration()),
+      curIdx: memory.lockedWords[LockedWord.curIdx],
+      active,
+      reserved,
+      allocatedIdx,
+    };
+  }
+}
+
+/** Creates an allocator over fresh single-threaded memory. Throws VmidInputError on bad options. */
+export function createAllocator(options: AllocatorOptions): VmidAllocator<number> {
+  validateConfig(options.bits, options.cpus);
+  return new Allocator(plainMemory(options.bits, options.cpus), options.strategy ?? "scan", options.onFlush);
+}
+
+/**
+ * Creates an allocator over memory a backend made (and may share with other threads, each
+ * with its own allocator object over the same memory).
+ */
+export function createAllocatorOver<Id extends number | bigint>(
+  memory: VmidMemory<Id>,
+  options: { readonly strategy?: StrategyName; readonly onFlush?: (generation: bigint) => void } = {},
+): VmidAllocator<Id> {
+  validateConfig(memory.ids.bits, memory.cpus);
+  return new Allocator(memory, options.strategy ?? "scan", options.onFlush);
+}

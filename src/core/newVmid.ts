@@ -1,0 +1,52 @@
+import { LockedWord } from "../mem/VmidMemory.js";
+import type { AllocatorContext } from "./AllocatorContext.js";
+import { findNextZeroBit, setBit, testAndSetBit } from "./bitmap.js";
+import { rollover } from "./rollover.js";
+
+/**
+ * The seed's `new_vmid()`, under the lock, for a VM whose id is not of the current
+ * generation. In order of preference the VM gets:
+ * 1. its old idx in the new generation if some CPU still reserves its old id (every such
+ *    reservation is moved to the new id);
+ * 2. its old idx if that bit is still clear (the search hint does not move);
+ * 3. the first clear bit at or after the search hint, without wrapping;
+ * 4. failing that, a rollover and then the first clear bit from 1.
+ * Stores and returns the VM's new id.
+ */
+export function newVmid<Id extends number | bigint>(context: AllocatorContext<Id>, vm: number): Id {
+  const { memory, counters } = context;
+  const ids = memory.ids;
+  const vmid = memory.loadVmId(vm);
+  let generation = memory.loadGeneration();
+
+  if (vmid !== ids.zero) {
+    const oldIdx = ids.idxOf(vmid);
+    const renewed = ids.compose(generation, oldIdx);
+    counters.reservedLookups++;
+    if (context.lookup.checkUpdateReserved(memory, vmid, renewed, counters)) {
+      counters.reservedHits++;
+      memory.storeVmId(vm, renewed);
+      return renewed;
+    }
+    if (!testAndSetBit(memory.bitmap, oldIdx)) {
+      counters.oldIdxReuses++;
+      memory.storeVmId(vm, renewed);
+      return renewed;
+    }
+  }
+
+  const words = memory.lockedWords;
+  let idx = findNextZeroBit(memory.bitmap, ids.idCount, words[LockedWord.curIdx]);
+  if (idx === ids.idCount) {
+    generation = rollover(context);
+    // More usable ids than CPUs (validateConfig), so a bit in [1, N) is clear.
+    idx = findNextZeroBit(memory.bitmap, ids.idCount, 1);
+    if (idx === ids.idCount) throw new Error("internal error: no free VMID after a rollover");
+  }
+  setBit(memory.bitmap, idx);
+  words[LockedWord.curIdx] = idx;
+  const fresh = ids.compose(generation, idx);
+  counters.freshAllocations++;
+  memory.storeVmId(vm, fresh);
+  return fresh;
+}

@@ -1,0 +1,40 @@
+import type { IdArithmetic } from "./IdArithmetic.js";
+
+/**
+ * Ids held as JavaScript numbers: exact while the generation stays below 2^53, which takes
+ * 2^(53-bits) rollovers (over 500 million at 24 bits); `nextGeneration` refuses to go past it.
+ * Since N is a power of two and ids are integers below 2^53, `%`, `+` and `-` on doubles are
+ * exact here and equal the seed's masks and ors.
+ */
+export function numberIds(bits: number): IdArithmetic<number> {
+  const idCount = 2 ** bits;
+  const lastGeneration = Number.MAX_SAFE_INTEGER + 1 - 2 * idCount;
+  return {
+    bits,
+    idCount,
+    zero: 0,
+    invalid: idCount,
+    firstGeneration: idCount,
+    idxOf: (v) => v % idCount,
+    compose: (generation, idx) => generation + idx,
+    nextGeneration(generation) {
+      if (generation > lastGeneration) {
+        throw new RangeError(
+          `generation overflow: ${generation} + ${idCount} would not be exact in a double`,
+        );
+      }
+      return generation + idCount;
+    },
+    // v and generation are both non-negative; v belongs to the generation iff it lies in
+    // [generation, generation + N), which is what the xor-and-shift says for aligned generations.
+    isOfGeneration: (v, generation) => v >= generation && v - generation < idCount,
+    toBigInt: (v) => BigInt(v),
+    fromBigInt(v) {
+      if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) {
+        throw new RangeError(`id ${v} is not representable as a safe integer`);
+      }
+      return Number(v);
+    },
+    toHex: (v) => v.toString(16),
+  };
+}

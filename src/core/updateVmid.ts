@@ -1,0 +1,81 @@
+import type { AllocatorContext } from "./AllocatorContext.js";
+import { newVmid } from "./newVmid.js";
+
+/**
+ * The slow path of `kvm_arm_vmid_update()`: under the lock, re-read the VM's id (another CPU
+ * may have renewed it meanwhile), renew it if it is stale, and publish it as this CPU's
+ * active id. Returns the id.
+ */
+export function updateSlowPath<Id extends number | bigint>(
+  context: AllocatorContext<Id>,
+  cpu: number,
+  vm: number,
+): Id {
+  const memory = context.memory;
+  context.counters.slowPathEntries++;
+  memory.lock();
+  try {
+    let vmid = memory.loadVmId(vm);
+    if (!memory.ids.isOfGeneration(vmid, memory.loadGeneration())) vmid = newVmid(context, vm);
+    // A plain store suffices: only this CPU writes non-zero values to its own slot, and a
+    // rollover (the only other writer) needs this lock, which we hold.
+    memory.storeActive(cpu, vmid);
+    return vmid;
+  } finally {
+    memory.unlock();
+  }
+}
+
+/**
+ * `kvm_arm_vmid_update()` on `cpu` for `vm`: makes the VM's id current and this CPU's active
+ * id, and returns it. The kernel calls it with preemption off, so one CPU never runs two
+ * updates at once; callers must keep that rule.
+ *
+ * The fast path, lock-free: if this CPU's active id is non-zero and the VM's id is of the
+ * current generation, compare-exchange the active id from its old value to the VM's id.
+ *
+ * Interleaving guarded against: a rollover on another CPU between the load of `active` and
+ * the compare-exchange. The rollover exchanges `active` to 0 and rebuilds the bitmap from
+ * what it took; an unconditional store here would overwrite that 0 and publish an id the
+ * rollover never reserved. The compare-exchange instead finds 0 (only a rollover writes 0
+ * behind this CPU's back), fails, and sends us to the slow path, which waits for the lock.
+ * Had the compare-exchange come first, the rollover would have taken (and reserved) the id
+ * it installed. Either way the id this CPU runs with is in the new generation's bitmap.
+ */
+export function updateVmid<Id extends number | bigint>(
+  context: AllocatorContext<Id>,
+  cpu: number,
+  vm: number,
+): Id {
+  const memory = context.memory;
+  const zero = memory.ids.zero;
+  const vmid = memory.loadVmId(vm);
+  const oldActive = memory.loadActive(cpu);
+  if (
+    oldActive !== zero &&
+    memory.ids.isOfGeneration(vmid, memory.loadGeneration()) &&
+    memory.compareExchangeActive(cpu, oldActive, vmid) !== zero
+  ) {
+    context.counters.fastPathHits++;
+    return vmid;
+  }
+  return updateSlowPath(context, cpu, vm);
+}
+
+/**
+ * Mainline's `kvm_arm_vmid_clear_active()`, called when the vCPU on `cpu` is put: marks the
+ * CPU as running no guest, so the next rollover reserves idx 0 for it (harmless) instead of
+ * pinning the VMID of a guest that no longer runs there. The CPU may still take the fast path
+ * afterwards, since INVALID is non-zero.
+ *
+ * Interleaving: a rollover may exchange this slot concurrently. If the rollover comes first it
+ * reserves the previous guest's id (it was still loaded then) and our store of INVALID follows
+ * its 0, which only sends this CPU through the fast path's compare-exchange from INVALID. If
+ * the store comes first the rollover takes INVALID and reserves idx 0.
+ */
+export function clearActive<Id extends number | bigint>(
+  context: AllocatorContext<Id>,
+  cpu: number,
+): void {
+  context.memory.storeActive(cpu, context.memory.ids.invalid);
+}

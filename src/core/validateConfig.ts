@@ -1,0 +1,44 @@
+import { VmidInputError } from "./VmidInputError.js";
+
+/** Smallest and largest VMID width accepted, in bits. */
+export const MIN_BITS = 1;
+export const MAX_BITS = 24;
+/** Smallest and largest CPU count accepted. */
+export const MIN_CPUS = 1;
+export const MAX_CPUS = 4096;
+
+/**
+ * Checks an allocator configuration; throws VmidInputError with an explanation.
+ * `bits`: 1..24; `cpus`: 1..4096; and `2^bits - 1 > cpus`, the condition the seed only WARNs
+ * about: a rollover reserves one id per CPU, so with no more usable ids than CPUs the search
+ * after it can find nothing free.
+ */
+export function validateConfig(bits: number, cpus: number): void {
+  if (!Number.isInteger(bits) || bits < MIN_BITS || bits > MAX_BITS) {
+    throw new VmidInputError(`bits must be an integer from ${MIN_BITS} to ${MAX_BITS} (got ${bits})`);
+  }
+  if (!Number.isInteger(cpus) || cpus < MIN_CPUS || cpus > MAX_CPUS) {
+    throw new VmidInputError(`cpus must be an integer from ${MIN_CPUS} to ${MAX_CPUS} (got ${cpus})`);
+  }
+  const usable = 2 ** bits - 1;
+  if (usable <= cpus) {
+    throw new VmidInputError(
+      `bits ${bits} gives ${usable} usable VMIDs for ${cpus} CPUs: after a rollover an ` +
+        "allocation could find no free VMID: need more VMIDs than CPUs (2^bits - 1 > cpus)",
+    );
+  }
+}
+
+/** Throws VmidInputError unless `cpu` is an integer in 0..cpus-1. */
+export function validateCpu(cpu: number, cpus: number): void {
+  if (!Number.isInteger(cpu) || cpu < 0 || cpu >= cpus) {
+    throw new VmidInputError(`cpu ${cpu} is out of range 0..${cpus - 1}`);
+  }
+}
+
+/** Throws VmidInputError unless `vm` is a positive safe integer. */
+export function validateVm(vm: number): void {
+  if (!Number.isSafeInteger(vm) || vm < 1) {
+    throw new VmidInputError(`VM id ${vm} is not a positive safe integer`);
+  }
+}
