@@ -24,7 +24,7 @@ export function findNextZeroBit(words: Int32Array, size: number, from: number): 
     free = ~words[wordIndex];
   }
   const found = (wordIndex << 5) + lowestSetBit(free);
-  return found < size ? found : size;
+  return Math.min(found, size);
 }
 
 /** Sets bit i; returns whether it was already set (the kernel's `__test_and_set_bit`). */

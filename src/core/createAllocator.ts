@@ -1,7 +1,7 @@
 import { plainMemory } from "../mem/plainMemory.js";
 import { LockedWord, type VmidMemory } from "../mem/VmidMemory.js";
-import { type AllocatorCounters, emptyCounters } from "./AllocatorCounters.js";
 import type { AllocatorContext } from "./AllocatorContext.js";
+import { type AllocatorCounters, emptyCounters } from "./AllocatorCounters.js";
 import { testBit } from "./bitmap.js";
 import type { StrategyName } from "./strategies/ReservedLookup.js";
 import { reservedLookupNamed } from "./strategies/reservedLookupNamed.js";
@@ -70,7 +70,12 @@ class Allocator<Id extends number | bigint> implements VmidAllocator<Id> {
     this.cpus = memory.cpus;
     this.strategy = strategy;
     this.counters = emptyCounters();
-    this.context = { memory, lookup: reservedLookupNamed(strategy), counters: this.counters, onFlush };
+    this.context = {
+      memory,
+      lookup: reservedLookupNamed(strategy),
+      counters: this.counters,
+      onFlush,
+    };
   }
 
   update(cpu: number, vm: number): bigint {
@@ -103,7 +108,8 @@ class Allocator<Id extends number | bigint> implements VmidAllocator<Id> {
       reserved.push(ids.toBigInt(memory.reserved[cpu]));
     }
     const allocatedIdx: number[] = [];
-    for (let idx = 0; idx < ids.idCount; idx++) if (testBit(memory.bitmap, idx)) allocatedIdx.push(idx);
+    for (let idx = 0; idx < ids.idCount; idx++)
+      if (testBit(memory.bitmap, idx)) allocatedIdx.push(idx);
     return {
       generation: ids.toBigInt(memory.loadGeneration()),
       curIdx: memory.lockedWords[LockedWord.curIdx],
@@ -117,7 +123,11 @@ class Allocator<Id extends number | bigint> implements VmidAllocator<Id> {
 /** Creates an allocator over fresh single-threaded memory. Throws VmidInputError on bad options. */
 export function createAllocator(options: AllocatorOptions): VmidAllocator<number> {
   validateConfig(options.bits, options.cpus);
-  return new Allocator(plainMemory(options.bits, options.cpus), options.strategy ?? "scan", options.onFlush);
+  return new Allocator(
+    plainMemory(options.bits, options.cpus),
+    options.strategy ?? "scan",
+    options.onFlush,
+  );
 }
 
 /**
@@ -126,7 +136,10 @@ export function createAllocator(options: AllocatorOptions): VmidAllocator<number
  */
 export function createAllocatorOver<Id extends number | bigint>(
   memory: VmidMemory<Id>,
-  options: { readonly strategy?: StrategyName; readonly onFlush?: (generation: bigint) => void } = {},
+  options: {
+    readonly strategy?: StrategyName;
+    readonly onFlush?: (generation: bigint) => void;
+  } = {},
 ): VmidAllocator<Id> {
   validateConfig(memory.ids.bits, memory.cpus);
   return new Allocator(memory, options.strategy ?? "scan", options.onFlush);

@@ -15,10 +15,14 @@ export const MAX_CPUS = 4096;
  */
 export function validateConfig(bits: number, cpus: number): void {
   if (!Number.isInteger(bits) || bits < MIN_BITS || bits > MAX_BITS) {
-    throw new VmidInputError(`bits must be an integer from ${MIN_BITS} to ${MAX_BITS} (got ${bits})`);
+    throw new VmidInputError(
+      `bits must be an integer from ${MIN_BITS} to ${MAX_BITS} (got ${bits})`,
+    );
   }
   if (!Number.isInteger(cpus) || cpus < MIN_CPUS || cpus > MAX_CPUS) {
-    throw new VmidInputError(`cpus must be an integer from ${MIN_CPUS} to ${MAX_CPUS} (got ${cpus})`);
+    throw new VmidInputError(
+      `cpus must be an integer from ${MIN_CPUS} to ${MAX_CPUS} (got ${cpus})`,
+    );
   }
   const usable = 2 ** bits - 1;
   if (usable <= cpus) {

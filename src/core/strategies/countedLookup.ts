@@ -1,6 +1,6 @@
 import { LockedWord } from "../../mem/VmidMemory.js";
-import { scanAllReservations } from "./scanLookup.js";
 import type { ReservedLookup } from "./ReservedLookup.js";
+import { scanAllReservations } from "./scanLookup.js";
 
 /**
  * The reviewer's proposal: count the CPUs whose reservation is live (not 0, not INVALID) and

@@ -3,7 +3,7 @@ import type { ReservedLookup } from "./ReservedLookup.js";
 
 /** Multiplicative hash of an idx into a power-of-two table. */
 function slotOf(idx: number, mask: number): number {
-  return Math.imul(idx, 0x9e3779b1) >>> 0 & mask;
+  return (Math.imul(idx, 0x9e3779b1) >>> 0) & mask;
 }
 
 /** The table slot holding `idx`, or the empty slot where it would go. */

@@ -1,0 +1,37 @@
+import { createReadStream } from "node:fs";
+import type { StrategyName } from "../core/strategies/ReservedLookup.js";
+import { replayTrace } from "../trace/replayTrace.js";
+import { ExitCode } from "./ExitCode.js";
+import { formatReplaySummary, replaySummaryJson } from "./formatReplaySummary.js";
+import { OutputBuffer } from "./OutputBuffer.js";
+import { jsonReplaySink, textReplaySink } from "./replaySinks.js";
+
+/** Options of `vmid replay`. */
+export interface ReplayCommandOptions {
+  readonly strategy: StrategyName;
+  readonly summary: boolean;
+  readonly json: boolean;
+}
+
+/** `vmid replay FILE`: replays a trace, printing each run's id and each rollover's flush. */
+export async function replayCommand(file: string, options: ReplayCommandOptions): Promise<number> {
+  const source = file === "-" ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+  const out = new OutputBuffer(process.stdout);
+  const sink = options.json ? jsonReplaySink(out) : textReplaySink(out);
+  try {
+    const summary = await replayTrace(
+      source,
+      { file: file === "-" ? "<stdin>" : file, strategy: options.strategy },
+      sink,
+    );
+    if (options.json) out.write(`${JSON.stringify(replaySummaryJson(summary))}\n`);
+    if (options.summary) {
+      out.flush();
+      process.stderr.write(formatReplaySummary(summary));
+    }
+    return ExitCode.ok;
+  } finally {
+    // Events before a bad line are printed before its error: the output is a stream.
+    out.flush();
+  }
+}

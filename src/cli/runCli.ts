@@ -1,0 +1,131 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { STRATEGY_NAMES } from "../core/strategies/ReservedLookup.js";
+import { VmidInputError } from "../core/VmidInputError.js";
+import { ExitCode } from "./ExitCode.js";
+import { genTraceCommand } from "./genTraceCommand.js";
+import { parseCount, parseReal, parseStrategy } from "./optionParsers.js";
+import { replayCommand } from "./replayCommand.js";
+
+/** Errors from the file system that mean the user named a file we cannot use. */
+const FILE_ERRORS = new Set(["ENOENT", "EISDIR", "EACCES", "ENOTDIR", "EPERM", "EEXIST", "EROFS"]);
+
+function packageVersion(): string {
+  const url = new URL("../../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command("vmid")
+    .description(
+      "The arm64 KVM VMID allocator (Linux's arch/arm64/kvm/vmid.c), bit-exact:\n" +
+        "replay traces through it and generate traces to replay.",
+    )
+    .version(packageVersion())
+    .exitOverride()
+    .showHelpAfterError("(run 'vmid help <command>' for usage)")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 ok, 1 violation found, 2 bad input, 3 fault, 4 inconclusive.\n" +
+        "Trace format: see 'vmid help replay'.",
+    );
+
+  program
+    .command("replay")
+    .description(
+      "Replay a trace through a fresh allocator. Prints 'CPU VM VMID' for every run\n" +
+        "(VMID = the full 64-bit id, generation | idx, in lowercase hex) and 'flush GEN'\n" +
+        "just before the run that caused a rollover (GEN = the new generation in hex).",
+    )
+    .argument("<file>", "trace file, or - for standard input")
+    .addOption(
+      new Option("--strategy <name>", "reserved-lookup strategy (all give identical ids)")
+        .choices(STRATEGY_NAMES)
+        .default("scan")
+        .argParser(parseStrategy),
+    )
+    .option("--summary", "print the allocator's counters to stderr at the end", false)
+    .option("--json", "print JSON Lines (run and flush events, then a summary object)", false)
+    .addHelpText(
+      "after",
+      "\nTrace format v1 (one item per line):\n" +
+        "  # comment to end of line; blank lines ignored\n" +
+        "  bits B       VMID width, 1..24; once, before any event\n" +
+        "  cpus N       CPU count, 1..4096 and 2^B - 1 > N; once, before any event\n" +
+        "  run CPU VM   VM's vCPU is loaded on CPU (kvm_arm_vmid_update); VM >= 1\n" +
+        "  put CPU      the vCPU on CPU is put (kvm_arm_vmid_clear_active)\n" +
+        "\nExample: printf 'bits 2\\ncpus 2\\nrun 0 1\\nrun 1 2\\n' | vmid replay -\n" +
+        "prints '0 1 5' and '1 2 6'. Errors name the file and line and exit 2.",
+    )
+    .action(async (file: string, options) => {
+      setExit(await replayCommand(file, options));
+    });
+
+  program
+    .command("gen-trace")
+    .description("Write a seeded random trace (format v1) to stdout or a file.")
+    .option("--bits <B>", "VMID width, 1..24", parseCount, 16)
+    .option("--cpus <N>", "CPUs, 1..4096, with 2^B - 1 > N", parseCount, 4)
+    .option("--vms <V>", "VMs, numbered 1..V (at most 10,000,000)", parseCount, 1000)
+    .option("--events <E>", "events after the header", parseCount, 10000)
+    .option(
+      "--put-probability <P>",
+      "chance, 0..1, that an event puts a loaded vCPU",
+      parseReal,
+      0.1,
+    )
+    .option(
+      "--zipf <S>",
+      "VM popularity skew, 0..10: VM k has weight 1/k^S (0 = uniform)",
+      parseReal,
+      0,
+    )
+    .option(
+      "--seed <SEED>",
+      "PRNG seed 0..4294967295 (default: random, written in the trace)",
+      parseCount,
+    )
+    .option("-o, --output <FILE>", "write to FILE (atomically) instead of stdout")
+    .action(async (options) => {
+      setExit(await genTraceCommand(options));
+    });
+
+  return program;
+}
+
+function describe(error: unknown): { message: string; code: number } {
+  if (error instanceof VmidInputError) return { message: error.message, code: ExitCode.badInput };
+  const fileError = error as NodeJS.ErrnoException;
+  if (typeof fileError?.code === "string" && FILE_ERRORS.has(fileError.code)) {
+    const path = fileError.path ?? "";
+    return {
+      message: `cannot use '${path}': ${fileError.code} (${fileError.syscall ?? "open"})`,
+      code: ExitCode.badInput,
+    };
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  const stack = process.env.VMID_DEBUG
+    ? `\n${(error as Error)?.stack ?? ""}`
+    : " (set VMID_DEBUG=1 for the stack)";
+  return { message: `internal error: ${text}${stack}`, code: ExitCode.fault };
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed help, the version or its own error message already.
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+    }
+    const { message, code } = describe(error);
+    process.stderr.write(`vmid: ${message}\n`);
+    return code;
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * What a trace parser reports, event by event. Line numbers count from 1.
+ * `header` comes once, when both `bits` and `cpus` have been read and before any event.
+ */
+export interface TraceHandler {
+  header(bits: number, cpus: number, line: number): void;
+  /** `run CPU VM`: the VM's vCPU is loaded on the CPU. */
+  run(cpu: number, vm: number, line: number): void;
+  /** `put CPU`: the vCPU on the CPU is put. */
+  put(cpu: number, line: number): void;
+}

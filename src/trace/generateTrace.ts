@@ -1,0 +1,89 @@
+import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
+import { uniformInt } from "pure-rand/distribution/uniformInt";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { zipfSampler } from "../_internal/zipfSampler.js";
+import { VmidInputError } from "../core/VmidInputError.js";
+import { validateConfig } from "../core/validateConfig.js";
+
+/** Options of a generated trace. */
+export interface TraceGenOptions {
+  /** VMID width, 1..24. */
+  readonly bits: number;
+  /** CPUs, 1..4096, with 2^bits - 1 > cpus. */
+  readonly cpus: number;
+  /** VMs, numbered 1..vms; 1..10,000,000. */
+  readonly vms: number;
+  /** Events after the header, 0..2^53-1. */
+  readonly events: number;
+  /** Chance, 0..1, that an event on a CPU with a loaded vCPU puts it instead of running a VM. */
+  readonly putProbability: number;
+  /** Zipf exponent of VM popularity, 0..10: VM k is drawn with weight 1/k^zipf (0 = uniform). */
+  readonly zipf: number;
+  /** PRNG seed, an integer 0..4294967295 (xoroshiro128+). */
+  readonly seed: number;
+}
+
+/** Largest VM count gen-trace accepts (its popularity table takes 8 bytes per VM). */
+export const MAX_TRACE_VMS = 10_000_000;
+
+/** Throws VmidInputError naming the first option that is out of range. */
+export function validateTraceGenOptions(options: TraceGenOptions): void {
+  validateConfig(options.bits, options.cpus);
+  const check = (ok: boolean, message: string) => {
+    if (!ok) throw new VmidInputError(message);
+  };
+  const { vms, events, putProbability, zipf, seed } = options;
+  check(
+    Number.isInteger(vms) && vms >= 1 && vms <= MAX_TRACE_VMS,
+    `vms must be an integer from 1 to ${MAX_TRACE_VMS} (got ${vms})`,
+  );
+  check(
+    Number.isSafeInteger(events) && events >= 0,
+    `events must be a non-negative integer (got ${events})`,
+  );
+  check(
+    putProbability >= 0 && putProbability <= 1,
+    `put probability must be from 0 to 1 (got ${putProbability})`,
+  );
+  check(zipf >= 0 && zipf <= 10, `zipf skew must be from 0 to 10 (got ${zipf})`);
+  check(
+    Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff,
+    `seed must be an integer from 0 to 4294967295 (got ${seed})`,
+  );
+}
+
+/** The gen-trace command line that reproduces a trace, as written in its first comment. */
+export function traceGenCommand(options: TraceGenOptions): string {
+  const { bits, cpus, vms, events, putProbability, zipf, seed } = options;
+  return `vmid gen-trace --bits ${bits} --cpus ${cpus} --vms ${vms} --events ${events} --put-probability ${putProbability} --zipf ${zipf} --seed ${seed}`;
+}
+
+/**
+ * A seeded random trace in format v1, as text chunks of about 64 KiB: a comment with the
+ * command that reproduces it, the header, then `events` events. Each event picks a CPU
+ * uniformly; if a vCPU is loaded there, it is put with probability `putProbability`,
+ * otherwise the CPU runs a VM drawn by popularity. Same options, same text.
+ */
+export function* generateTrace(options: TraceGenOptions): Generator<string> {
+  validateTraceGenOptions(options);
+  const rng = xoroshiro128plus(options.seed | 0);
+  const drawVm = zipfSampler(options.vms, options.zipf);
+  const loaded = new Uint8Array(options.cpus);
+  const lastCpu = options.cpus - 1;
+  let text = `# ${traceGenCommand(options)}\n# trace format v1\nbits ${options.bits}\ncpus ${options.cpus}\n`;
+  for (let event = 0; event < options.events; event++) {
+    const cpu = uniformInt(rng, 0, lastCpu);
+    if (loaded[cpu] === 1 && uniformFloat64(rng) < options.putProbability) {
+      loaded[cpu] = 0;
+      text += `put ${cpu}\n`;
+    } else {
+      loaded[cpu] = 1;
+      text += `run ${cpu} ${drawVm(rng)}\n`;
+    }
+    if (text.length >= 65536) {
+      yield text;
+      text = "";
+    }
+  }
+  yield text;
+}
