@@ -19,9 +19,8 @@ export function formatReplaySummary(summary: ReplaySummary): string {
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   const head = `summary of ${summary.file}: bits ${summary.bits}, cpus ${summary.cpus}, strategy ${summary.strategy}`;
-  return (
-    [head, ...rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`)].join("\n") + "\n"
-  );
+  const lines = [head, ...rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`)];
+  return `${lines.join("\n")}\n`;
 }
 
 /** The summary as a JSON-ready object (ids as lowercase hex strings). */

@@ -27,7 +27,8 @@ export function validateConfig(bits: number, cpus: number): void {
   const usable = 2 ** bits - 1;
   if (usable <= cpus) {
     throw new VmidInputError(
-      `bits ${bits} gives ${usable} usable VMIDs for ${cpus} CPUs: after a rollover an ` +
+      `bits ${bits} gives ${usable} usable VMID${usable === 1 ? "" : "s"} for ${cpus} ` +
+        `CPU${cpus === 1 ? "" : "s"}: after a rollover an ` +
         "allocation could find no free VMID: need more VMIDs than CPUs (2^bits - 1 > cpus)",
     );
   }

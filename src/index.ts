@@ -1,0 +1,60 @@
+/**
+ * vmid: the arm64 KVM VMID allocator (Linux's arch/arm64/kvm/vmid.c, as reviewed in the
+ * v4 series, plus mainline's clearActive), bit-exact, as a library.
+ */
+
+export type { AllocatorContext } from "./core/AllocatorContext.js";
+export { type AllocatorCounters, emptyCounters } from "./core/AllocatorCounters.js";
+export { bigintIds } from "./core/bigintIds.js";
+export {
+  type AllocatorOptions,
+  type AllocatorSnapshot,
+  createAllocator,
+  createAllocatorOver,
+  type VmidAllocator,
+} from "./core/createAllocator.js";
+export type { IdArithmetic } from "./core/IdArithmetic.js";
+export { newVmid } from "./core/newVmid.js";
+export { numberIds } from "./core/numberIds.js";
+export {
+  beginFlushContext,
+  broadcastFlush,
+  bumpGeneration,
+  flushContextCpu,
+  rollover,
+} from "./core/rollover.js";
+export {
+  type ReservedLookup,
+  STRATEGY_NAMES,
+  type StrategyName,
+} from "./core/strategies/ReservedLookup.js";
+export { reservedLookupNamed } from "./core/strategies/reservedLookupNamed.js";
+export { clearActive, updateSlowPath, updateVmid } from "./core/updateVmid.js";
+export { VmidInputError } from "./core/VmidInputError.js";
+export {
+  MAX_BITS,
+  MAX_CPUS,
+  MIN_BITS,
+  MIN_CPUS,
+  validateConfig,
+  validateCpu,
+  validateVm,
+} from "./core/validateConfig.js";
+export { plainMemory } from "./mem/plainMemory.js";
+export {
+  type IdSlots,
+  LockedWord,
+  type ReservedIndexSlots,
+  type VmidMemory,
+} from "./mem/VmidMemory.js";
+export {
+  generateTrace,
+  MAX_TRACE_VMS,
+  type TraceGenOptions,
+  traceGenCommand,
+  validateTraceGenOptions,
+} from "./trace/generateTrace.js";
+export { type ReplaySink, type ReplaySummary, replayTrace } from "./trace/replayTrace.js";
+export { TraceError } from "./trace/TraceError.js";
+export type { TraceHandler } from "./trace/TraceHandler.js";
+export { TraceParser } from "./trace/TraceParser.js";
