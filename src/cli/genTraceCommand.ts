@@ -42,6 +42,9 @@ export async function genTraceCommand(options: GenTraceCommandOptions): Promise<
     renameSync(temporary, options.output);
   } catch (error) {
     rmSync(temporary, { force: true });
+    // Name the file the user asked for, not our temporary one.
+    const fileError = error as NodeJS.ErrnoException;
+    if (typeof fileError?.code === "string") fileError.path = options.output;
     throw error;
   }
   return ExitCode.ok;

@@ -11,13 +11,12 @@ export function parseCount(text: string): number {
   return value;
 }
 
-/** Parses a finite decimal number option. */
+/** Parses a decimal number option (digits, optional fraction and exponent; no hex). */
 export function parseReal(text: string): number {
-  const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value)) {
-    throw new InvalidArgumentError(`expected a number, got '${text}'.`);
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) {
+    throw new InvalidArgumentError(`expected a decimal number, got '${text}'.`);
   }
-  return value;
+  return Number(text);
 }
 
 /** Parses a reserved-lookup strategy name. */

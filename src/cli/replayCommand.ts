@@ -30,6 +30,11 @@ export async function replayCommand(file: string, options: ReplayCommandOptions)
       process.stderr.write(formatReplaySummary(summary));
     }
     return ExitCode.ok;
+  } catch (error) {
+    // A read error (EISDIR, EIO) carries no path: name the file the user gave.
+    const fileError = error as NodeJS.ErrnoException;
+    if (typeof fileError?.code === "string" && fileError.path === undefined) fileError.path = file;
+    throw error;
   } finally {
     // Events before a bad line are printed before its error: the output is a stream.
     out.flush();

@@ -7,8 +7,16 @@ import { genTraceCommand } from "./genTraceCommand.js";
 import { parseCount, parseReal, parseStrategy } from "./optionParsers.js";
 import { replayCommand } from "./replayCommand.js";
 
-/** Errors from the file system that mean the user named a file we cannot use. */
-const FILE_ERRORS = new Set(["ENOENT", "EISDIR", "EACCES", "ENOTDIR", "EPERM", "EEXIST", "EROFS"]);
+/** Errors from the file system that mean the user named a file we cannot use, in words. */
+const FILE_ERRORS = new Map([
+  ["ENOENT", "no such file or directory"],
+  ["EISDIR", "is a directory"],
+  ["EACCES", "permission denied"],
+  ["ENOTDIR", "a path component is not a directory"],
+  ["EPERM", "operation not permitted"],
+  ["EEXIST", "already exists"],
+  ["EROFS", "read-only file system"],
+]);
 
 function packageVersion(): string {
   const url = new URL("../../../package.json", import.meta.url);
@@ -23,6 +31,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .version(packageVersion())
     .exitOverride()
+    .configureOutput({
+      // One style for every error: "vmid: message".
+      outputError: (text, write) => write(`vmid: ${text.replace(/^error: /, "")}`),
+    })
     .showHelpAfterError("(run 'vmid help <command>' for usage)")
     .addHelpText(
       "after",
@@ -96,10 +108,11 @@ function buildProgram(setExit: (code: number) => void): Command {
 function describe(error: unknown): { message: string; code: number } {
   if (error instanceof VmidInputError) return { message: error.message, code: ExitCode.badInput };
   const fileError = error as NodeJS.ErrnoException;
-  if (typeof fileError?.code === "string" && FILE_ERRORS.has(fileError.code)) {
+  const words = typeof fileError?.code === "string" ? FILE_ERRORS.get(fileError.code) : undefined;
+  if (words !== undefined) {
     const path = fileError.path ?? "";
     return {
-      message: `cannot use '${path}': ${fileError.code} (${fileError.syscall ?? "open"})`,
+      message: `cannot use '${path}': ${words} (${fileError.code})`,
       code: ExitCode.badInput,
     };
   }

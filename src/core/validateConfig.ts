@@ -34,6 +34,24 @@ export function validateConfig(bits: number, cpus: number): void {
   }
 }
 
+/** Throws VmidInputError unless `bits` is an integer in 1..24. */
+export function validateBits(bits: number): void {
+  if (!Number.isInteger(bits) || bits < MIN_BITS || bits > MAX_BITS) {
+    throw new VmidInputError(
+      `bits must be an integer from ${MIN_BITS} to ${MAX_BITS} (got ${bits})`,
+    );
+  }
+}
+
+/** Throws VmidInputError unless `cpus` is an integer in 1..4096. */
+export function validateCpus(cpus: number): void {
+  if (!Number.isInteger(cpus) || cpus < MIN_CPUS || cpus > MAX_CPUS) {
+    throw new VmidInputError(
+      `cpus must be an integer from ${MIN_CPUS} to ${MAX_CPUS} (got ${cpus})`,
+    );
+  }
+}
+
 /** Throws VmidInputError unless `cpu` is an integer in 0..cpus-1. */
 export function validateCpu(cpu: number, cpus: number): void {
   if (!Number.isInteger(cpu) || cpu < 0 || cpu >= cpus) {

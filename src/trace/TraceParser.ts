@@ -1,4 +1,5 @@
 import { VmidInputError } from "../core/VmidInputError.js";
+import { validateBits, validateConfig, validateCpus } from "../core/validateConfig.js";
 import { TraceError } from "./TraceError.js";
 import type { TraceHandler } from "./TraceHandler.js";
 
@@ -9,8 +10,10 @@ const TAB = 0x09;
 const HASH = 0x23;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
-/** A line longer than this is refused rather than buffered without bound. */
+/** A line longer than this (without its CR LF) is refused rather than buffered without bound. */
 const MAX_LINE_BYTES = 4096;
+/** A UTF-8 byte-order mark, skipped at the start of a trace. */
+const BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf];
 
 type Keyword = "bits" | "cpus" | "run" | "put";
 
@@ -23,15 +26,14 @@ type Keyword = "bits" | "cpus" | "run" | "put";
  * run CPU VM   # VM's vCPU is loaded on CPU; VM is a positive integer
  * put CPU      # the vCPU on CPU is put
  * ```
- * Numbers are unsigned decimal. Tokens are separated by spaces or tabs; CRLF is accepted.
- * The header values are checked with `validate(bits, cpus)` (the allocator's rules) when
- * the second of them is read; a CPU is checked against `cpus`. Every error is a TraceError
- * naming the file and line.
+ * Numbers are unsigned decimal. Tokens are separated by spaces or tabs; CRLF and a leading
+ * UTF-8 byte-order mark are accepted. Each header value is checked on its own line, and the
+ * pair (the allocator's `2^bits - 1 > cpus`) on the second; a CPU is checked against `cpus`.
+ * Every error is a TraceError naming the file and line.
  */
 export class TraceParser {
   private readonly file: string;
   private readonly handler: TraceHandler;
-  private readonly validate: (bits: number, cpus: number) => void;
   private carry: Buffer | undefined;
   private lineNumber = 0;
   private bits = -1;
@@ -39,15 +41,16 @@ export class TraceParser {
   private bitsLine = 0;
   private cpusLine = 0;
   private headerDone = false;
+  private eventSeen = false;
+  private startChecked = false;
   // Cursor over the line being parsed.
   private bytes: Buffer = Buffer.alloc(0);
   private position = 0;
   private lineEnd = 0;
 
-  constructor(file: string, handler: TraceHandler, validate: (bits: number, cpus: number) => void) {
+  constructor(file: string, handler: TraceHandler) {
     this.file = file;
     this.handler = handler;
-    this.validate = validate;
   }
 
   /** Parses every complete line in `chunk`; keeps a trailing partial line for the next one. */
@@ -59,6 +62,18 @@ export class TraceParser {
     }
     const length = bytes.length;
     let start = 0;
+    if (!this.startChecked) {
+      const mark = BYTE_ORDER_MARK.length;
+      const prefix = Math.min(length, mark);
+      let matched = 0;
+      while (matched < prefix && bytes[matched] === BYTE_ORDER_MARK[matched]) matched++;
+      if (matched === length && length < mark) {
+        this.carry = Buffer.from(bytes); // too short to tell yet
+        return;
+      }
+      this.startChecked = true;
+      if (matched === mark) start = mark;
+    }
     while (start < length) {
       const next = this.headerDone ? this.parseCommonLine(bytes, start) : -1;
       if (next !== -1) {
@@ -71,7 +86,8 @@ export class TraceParser {
       start = newline + 1;
     }
     if (start < length) {
-      if (length - start > MAX_LINE_BYTES) {
+      // + 1: the partial line may end with the CR of a CR LF cut by the chunk boundary.
+      if (length - start > MAX_LINE_BYTES + 1) {
         throw this.error(this.lineNumber + 1, `line longer than ${MAX_LINE_BYTES} bytes`);
       }
       this.carry = Buffer.from(bytes.subarray(start));
@@ -102,6 +118,7 @@ export class TraceParser {
     if (position === cpuStart || position - cpuStart > 15 || cpu >= this.cpus) return -1;
     if (isPut) {
       if (byte !== NEWLINE) return -1;
+      this.eventSeen = true;
       this.handler.put(cpu, ++this.lineNumber);
       return position + 1;
     }
@@ -114,6 +131,7 @@ export class TraceParser {
       byte = bytes[++position];
     }
     if (byte !== NEWLINE || position === vmStart || position - vmStart > 15 || vm < 1) return -1;
+    this.eventSeen = true;
     this.handler.run(cpu, vm, ++this.lineNumber);
     return position + 1;
   }
@@ -153,6 +171,7 @@ export class TraceParser {
         const vm = this.readNumber("a VM number");
         if (vm < 1) throw this.error(line, "VM must be a positive integer (got 0)");
         this.expectEnd();
+        this.eventSeen = true;
         this.handler.run(cpu, vm, line);
         return;
       }
@@ -160,6 +179,7 @@ export class TraceParser {
         this.requireHeader(line);
         const cpu = this.readCpu();
         this.expectEnd();
+        this.eventSeen = true;
         this.handler.put(cpu, line);
         return;
       }
@@ -172,30 +192,40 @@ export class TraceParser {
 
   private readHeaderLine(keyword: "bits" | "cpus", line: number): void {
     if (this.headerDone) {
-      throw this.error(line, `'${keyword}' must come before the first event, once`);
+      if (this.eventSeen)
+        throw this.error(line, `'${keyword}' must come before the first event, once`);
+      const first = keyword === "bits" ? this.bitsLine : this.cpusLine;
+      throw this.error(line, `duplicate '${keyword}' (first on line ${first})`);
     }
     const value = this.readNumber(keyword === "bits" ? "a VMID width" : "a CPU count");
     this.expectEnd();
     if (keyword === "bits") {
       if (this.bits >= 0)
         throw this.error(line, `duplicate 'bits' (first on line ${this.bitsLine})`);
+      this.checked(line, () => validateBits(value));
       this.bits = value;
       this.bitsLine = line;
     } else {
       if (this.cpus >= 0)
         throw this.error(line, `duplicate 'cpus' (first on line ${this.cpusLine})`);
+      this.checked(line, () => validateCpus(value));
       this.cpus = value;
       this.cpusLine = line;
     }
     if (this.bits >= 0 && this.cpus >= 0) {
-      try {
-        this.validate(this.bits, this.cpus);
-      } catch (error) {
-        if (error instanceof VmidInputError) throw this.error(line, error.message);
-        throw error;
-      }
+      this.checked(line, () => validateConfig(this.bits, this.cpus));
       this.headerDone = true;
       this.handler.header(this.bits, this.cpus, line);
+    }
+  }
+
+  /** Runs a configuration check, rethrowing its VmidInputError with the file and line. */
+  private checked(line: number, check: () => void): void {
+    try {
+      check();
+    } catch (error) {
+      if (error instanceof VmidInputError) throw this.error(line, error.message);
+      throw error;
     }
   }
 

@@ -1,7 +1,6 @@
 import type { AllocatorCounters } from "../core/AllocatorCounters.js";
 import { createAllocator, type VmidAllocator } from "../core/createAllocator.js";
 import type { StrategyName } from "../core/strategies/ReservedLookup.js";
-import { validateConfig } from "../core/validateConfig.js";
 import { TraceParser } from "./TraceParser.js";
 
 /** Where a replay sends what happens, in trace order. */
@@ -42,29 +41,25 @@ export async function replayTrace(
   let currentLine = 0;
   let runs = 0;
   let puts = 0;
-  const parser = new TraceParser(
-    options.file,
-    {
-      header(bits, cpus) {
-        allocator = createAllocator({
-          bits,
-          cpus,
-          strategy: options.strategy,
-          onFlush: (generation) => sink.flush(generation, currentLine),
-        });
-      },
-      run(cpu, vm, line) {
-        currentLine = line;
-        runs++;
-        sink.run(cpu, vm, (allocator as VmidAllocator<number>).updateRaw(cpu, vm), line);
-      },
-      put(cpu) {
-        puts++;
-        (allocator as VmidAllocator<number>).clearActive(cpu);
-      },
+  const parser = new TraceParser(options.file, {
+    header(bits, cpus) {
+      allocator = createAllocator({
+        bits,
+        cpus,
+        strategy: options.strategy,
+        onFlush: (generation) => sink.flush(generation, currentLine),
+      });
     },
-    validateConfig,
-  );
+    run(cpu, vm, line) {
+      currentLine = line;
+      runs++;
+      sink.run(cpu, vm, (allocator as VmidAllocator<number>).updateRaw(cpu, vm), line);
+    },
+    put(cpu) {
+      puts++;
+      (allocator as VmidAllocator<number>).clearActive(cpu);
+    },
+  });
   for await (const chunk of source) {
     parser.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
     const waiting = sink.drained?.();
