@@ -1,5 +1,6 @@
 import type { VmidMemory } from "../mem/VmidMemory.js";
 import type { AllocatorCounters } from "./AllocatorCounters.js";
+import type { MutantName } from "./Mutant.js";
 import type { ReservedLookup } from "./strategies/ReservedLookup.js";
 
 /**
@@ -12,4 +13,6 @@ export interface AllocatorContext<Id extends number | bigint> {
   readonly counters: AllocatorCounters;
   /** Called under the lock at each rollover's broadcast flush, with the new generation. */
   readonly onFlush: ((generation: bigint) => void) | undefined;
+  /** A deliberate bug to run instead of the correct algorithm; undefined for the seed's. */
+  readonly mutant: MutantName | undefined;
 }

@@ -3,21 +3,28 @@ import { LockedWord, type VmidMemory } from "../mem/VmidMemory.js";
 import type { AllocatorContext } from "./AllocatorContext.js";
 import { type AllocatorCounters, emptyCounters } from "./AllocatorCounters.js";
 import { testBit } from "./bitmap.js";
+import type { MutantName } from "./Mutant.js";
 import type { StrategyName } from "./strategies/ReservedLookup.js";
 import { reservedLookupNamed } from "./strategies/reservedLookupNamed.js";
 import { clearActive, updateVmid } from "./updateVmid.js";
 import { validateConfig, validateCpu, validateVm } from "./validateConfig.js";
 
-/** Options of an allocator; `bits` and `cpus` are validated by `validateConfig`. */
-export interface AllocatorOptions {
-  /** VMID width, 1..24 (arm64 hardware has 8 or 16). */
-  readonly bits: number;
-  /** CPU count, 1..4096, with `2^bits - 1 > cpus`. */
-  readonly cpus: number;
+/** How an allocator behaves, whatever memory it runs over. */
+export interface AllocatorBehaviour {
   /** Reserved-lookup strategy; `scan` (the seed's loop) by default. */
   readonly strategy?: StrategyName;
   /** Called at each rollover's broadcast flush with the new generation. */
   readonly onFlush?: (generation: bigint) => void;
+  /** A deliberate bug (see MUTANTS); none by default. */
+  readonly mutant?: MutantName;
+}
+
+/** Options of an allocator over fresh memory; `bits` and `cpus` as `validateConfig` takes. */
+export interface AllocatorOptions extends AllocatorBehaviour {
+  /** VMID width, 1..24 (arm64 hardware has 8 or 16). */
+  readonly bits: number;
+  /** CPU count, 1..4096, with `2^bits - 1 > cpus`. */
+  readonly cpus: number;
 }
 
 /** The allocator's whole state at one moment, ids as unsigned 64-bit bigints. */
@@ -37,6 +44,8 @@ export interface VmidAllocator<Id extends number | bigint> {
   readonly bits: number;
   readonly cpus: number;
   readonly strategy: StrategyName;
+  /** The deliberate bug it runs with, if any. */
+  readonly mutant: MutantName | undefined;
   /** The memory it runs over. */
   readonly memory: VmidMemory<Id>;
   /** What it has done so far (live object; do not modify). */
@@ -60,21 +69,26 @@ class Allocator<Id extends number | bigint> implements VmidAllocator<Id> {
   readonly bits: number;
   readonly cpus: number;
   readonly strategy: StrategyName;
+  readonly mutant: MutantName | undefined;
   readonly memory: VmidMemory<Id>;
   readonly counters: AllocatorCounters;
   private readonly context: AllocatorContext<Id>;
 
-  constructor(memory: VmidMemory<Id>, strategy: StrategyName, onFlush?: (g: bigint) => void) {
+  constructor(memory: VmidMemory<Id>, options: AllocatorBehaviour) {
+    const strategy = options.strategy ?? "scan";
+    const { onFlush, mutant } = options;
     this.memory = memory;
     this.bits = memory.ids.bits;
     this.cpus = memory.cpus;
     this.strategy = strategy;
+    this.mutant = mutant;
     this.counters = emptyCounters();
     this.context = {
       memory,
       lookup: reservedLookupNamed(strategy),
       counters: this.counters,
       onFlush,
+      mutant,
     };
   }
 
@@ -123,11 +137,7 @@ class Allocator<Id extends number | bigint> implements VmidAllocator<Id> {
 /** Creates an allocator over fresh single-threaded memory. Throws VmidInputError on bad options. */
 export function createAllocator(options: AllocatorOptions): VmidAllocator<number> {
   validateConfig(options.bits, options.cpus);
-  return new Allocator(
-    plainMemory(options.bits, options.cpus),
-    options.strategy ?? "scan",
-    options.onFlush,
-  );
+  return new Allocator(plainMemory(options.bits, options.cpus), options);
 }
 
 /**
@@ -136,11 +146,8 @@ export function createAllocator(options: AllocatorOptions): VmidAllocator<number
  */
 export function createAllocatorOver<Id extends number | bigint>(
   memory: VmidMemory<Id>,
-  options: {
-    readonly strategy?: StrategyName;
-    readonly onFlush?: (generation: bigint) => void;
-  } = {},
+  options: AllocatorBehaviour = {},
 ): VmidAllocator<Id> {
   validateConfig(memory.ids.bits, memory.cpus);
-  return new Allocator(memory, options.strategy ?? "scan", options.onFlush);
+  return new Allocator(memory, options);
 }

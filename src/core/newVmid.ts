@@ -23,7 +23,8 @@ export function newVmid<Id extends number | bigint>(context: AllocatorContext<Id
     const oldIdx = ids.idxOf(vmid);
     const renewed = ids.compose(generation, oldIdx);
     counters.reservedLookups++;
-    if (context.lookup.checkUpdateReserved(memory, vmid, renewed, counters)) {
+    const firstMatchOnly = context.mutant === "early-exit-reserved";
+    if (context.lookup.checkUpdateReserved(memory, vmid, renewed, counters, firstMatchOnly)) {
       counters.reservedHits++;
       memory.storeVmId(vm, renewed);
       return renewed;

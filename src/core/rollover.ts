@@ -41,7 +41,8 @@ export function flushContextCpu<Id extends number | bigint>(
 ): void {
   const memory = context.memory;
   let v = memory.exchangeActive(cpu, memory.ids.zero);
-  if (v === memory.ids.zero) v = memory.reserved[cpu];
+  if (v === memory.ids.zero && context.mutant !== "no-suspended-animation")
+    v = memory.reserved[cpu];
   setBit(memory.bitmap, memory.ids.idxOf(v));
   memory.reserved[cpu] = v;
   context.lookup.noteReserved(memory, cpu, v);
@@ -53,6 +54,7 @@ export function broadcastFlush<Id extends number | bigint>(
   generation: Id,
 ): void {
   context.counters.rollovers++;
+  if (context.mutant === "no-flush") return;
   context.onFlush?.(context.memory.ids.toBigInt(generation));
 }
 

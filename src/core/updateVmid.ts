@@ -50,6 +50,18 @@ export function updateVmid<Id extends number | bigint>(
   const memory = context.memory;
   const zero = memory.ids.zero;
   const vmid = memory.loadVmId(vm);
+  if (context.mutant === "xchg-fastpath") {
+    // The bug: no load of the old value, so the exchange can overwrite the 0 a concurrent
+    // rollover just stored, publishing an id that rollover never reserved.
+    if (
+      memory.ids.isOfGeneration(vmid, memory.loadGeneration()) &&
+      memory.exchangeActive(cpu, vmid) !== zero
+    ) {
+      context.counters.fastPathHits++;
+      return vmid;
+    }
+    return updateSlowPath(context, cpu, vm);
+  }
   const oldActive = memory.loadActive(cpu);
   if (
     oldActive !== zero &&
@@ -77,5 +89,6 @@ export function clearActive<Id extends number | bigint>(
   context: AllocatorContext<Id>,
   cpu: number,
 ): void {
-  context.memory.storeActive(cpu, context.memory.ids.invalid);
+  const ids = context.memory.ids;
+  context.memory.storeActive(cpu, context.mutant === "clear-to-zero" ? ids.zero : ids.invalid);
 }

@@ -21,11 +21,13 @@ export interface ReservedLookup {
   /**
    * Replaces every reservation equal to `vmid` (exact 64-bit compare) with `newVmid`; returns
    * whether any matched. Adds the CPUs it compared to `counters.reservedCpusVisited`.
+   * `firstMatchOnly` is the `early-exit-reserved` mutant: stop after the first match.
    */
   checkUpdateReserved<Id extends number | bigint>(
     memory: VmidMemory<Id>,
     vmid: Id,
     newVmid: Id,
     counters: AllocatorCounters,
+    firstMatchOnly: boolean,
   ): boolean;
 }

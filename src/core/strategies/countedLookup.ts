@@ -22,11 +22,11 @@ export const countedLookup: ReservedLookup = {
       memory.lockedWords[LockedWord.staleReservations]++;
     }
   },
-  checkUpdateReserved(memory, vmid, newVmid, counters) {
+  checkUpdateReserved(memory, vmid, newVmid, counters, firstMatchOnly) {
     const stale = memory.lockedWords[LockedWord.staleReservations];
     if (stale === 0) return false;
     counters.reservedCpusVisited += memory.cpus;
-    const matched = scanAllReservations(memory, vmid, newVmid);
+    const matched = scanAllReservations(memory, vmid, newVmid, firstMatchOnly);
     memory.lockedWords[LockedWord.staleReservations] = stale - matched;
     return matched > 0;
   },

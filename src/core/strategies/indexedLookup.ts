@@ -40,7 +40,7 @@ export const indexedLookup: ReservedLookup = {
     index.keys[slot] = idx + 1;
     index.heads[slot] = cpu;
   },
-  checkUpdateReserved(memory, vmid, newVmid, counters) {
+  checkUpdateReserved(memory, vmid, newVmid, counters, firstMatchOnly) {
     const index = memory.reservedIndex;
     const slot = probe(index, memory.ids.idxOf(vmid));
     if (index.keys[slot] === 0) return false;
@@ -51,6 +51,7 @@ export const indexedLookup: ReservedLookup = {
       if (reserved[cpu] === vmid) {
         hit = true;
         reserved[cpu] = newVmid;
+        if (firstMatchOnly) break;
       }
     }
     return hit;

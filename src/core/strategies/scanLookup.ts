@@ -4,13 +4,15 @@ import type { ReservedLookup } from "./ReservedLookup.js";
 
 /**
  * Replaces every reservation equal to `vmid` by `newVmid`, visiting all CPUs in ascending
- * order; returns how many matched. It never stops at the first match: the same VM can be
- * reserved on several CPUs and a later rollover reads every copy.
+ * order; returns how many matched. It never stops at the first match (unless asked to, as
+ * the `early-exit-reserved` mutant): the same VM can be reserved on several CPUs and a later
+ * rollover reads every copy.
  */
 export function scanAllReservations<Id extends number | bigint>(
   memory: VmidMemory<Id>,
   vmid: Id,
   newVmid: Id,
+  firstMatchOnly: boolean,
 ): number {
   const reserved = memory.reserved;
   let matched = 0;
@@ -18,6 +20,7 @@ export function scanAllReservations<Id extends number | bigint>(
     if (reserved[cpu] === vmid) {
       matched++;
       reserved[cpu] = newVmid;
+      if (firstMatchOnly) break;
     }
   }
   return matched;
@@ -28,8 +31,8 @@ export const scanLookup: ReservedLookup = {
   name: "scan",
   beginRollover() {},
   noteReserved() {},
-  checkUpdateReserved(memory, vmid, newVmid, counters: AllocatorCounters) {
+  checkUpdateReserved(memory, vmid, newVmid, counters: AllocatorCounters, firstMatchOnly) {
     counters.reservedCpusVisited += memory.cpus;
-    return scanAllReservations(memory, vmid, newVmid) > 0;
+    return scanAllReservations(memory, vmid, newVmid, firstMatchOnly) > 0;
   },
 };

@@ -1,0 +1,21 @@
+/**
+ * Deliberate bugs from the allocator's history (reference notes section 7), switched on per
+ * allocator so that the runtime and the model checker can show they catch them. The correct
+ * algorithm is the one with no mutant.
+ */
+export const MUTANTS = {
+  "xchg-fastpath":
+    "fast path exchanges active unconditionally when the generation matches (the pre-2016 " +
+    "ASID code) instead of loading it and compare-exchanging from the non-zero old value",
+  "no-suspended-animation":
+    "rollover reserves 0 for a CPU whose active id is 0 instead of keeping its older reservation",
+  "early-exit-reserved": "the reserved lookup stops at the first CPU whose reservation matches",
+  "no-flush": "rollover does not broadcast the TLB flush",
+  "clear-to-zero": "put writes 0 to active instead of VMID_ACTIVE_INVALID",
+} as const;
+
+/** The name of a mutant. */
+export type MutantName = keyof typeof MUTANTS;
+
+/** Every mutant name, in a stable order. */
+export const MUTANT_NAMES = Object.keys(MUTANTS) as MutantName[];
