@@ -3,11 +3,27 @@ import { LockedWord, type VmidMemory } from "../mem/VmidMemory.js";
 import type { AllocatorContext } from "./AllocatorContext.js";
 import { type AllocatorCounters, emptyCounters } from "./AllocatorCounters.js";
 import { testBit } from "./bitmap.js";
-import type { MutantName } from "./Mutant.js";
-import type { StrategyName } from "./strategies/ReservedLookup.js";
+import { MUTANTS, type MutantName } from "./Mutant.js";
+import { STRATEGY_NAMES, type StrategyName } from "./strategies/ReservedLookup.js";
 import { reservedLookupNamed } from "./strategies/reservedLookupNamed.js";
 import { clearActive, updateVmid } from "./updateVmid.js";
+import { VmidInputError } from "./VmidInputError.js";
 import { validateConfig, validateCpu, validateVm } from "./validateConfig.js";
+
+/** Checks the names a plain-JavaScript caller may get wrong (TypeScript callers cannot). */
+function validateBehaviour(options: AllocatorBehaviour): void {
+  const { strategy, mutant } = options;
+  if (strategy !== undefined && !STRATEGY_NAMES.includes(strategy)) {
+    throw new VmidInputError(
+      `unknown strategy '${strategy}' (expected ${STRATEGY_NAMES.join(", ")})`,
+    );
+  }
+  if (mutant !== undefined && !Object.hasOwn(MUTANTS, mutant)) {
+    throw new VmidInputError(
+      `unknown mutant '${mutant}' (expected ${Object.keys(MUTANTS).join(", ")})`,
+    );
+  }
+}
 
 /** How an allocator behaves, whatever memory it runs over. */
 export interface AllocatorBehaviour {
@@ -137,6 +153,7 @@ class Allocator<Id extends number | bigint> implements VmidAllocator<Id> {
 /** Creates an allocator over fresh single-threaded memory. Throws VmidInputError on bad options. */
 export function createAllocator(options: AllocatorOptions): VmidAllocator<number> {
   validateConfig(options.bits, options.cpus);
+  validateBehaviour(options);
   return new Allocator(plainMemory(options.bits, options.cpus), options);
 }
 
@@ -149,5 +166,6 @@ export function createAllocatorOver<Id extends number | bigint>(
   options: AllocatorBehaviour = {},
 ): VmidAllocator<Id> {
   validateConfig(memory.ids.bits, memory.cpus);
+  validateBehaviour(options);
   return new Allocator(memory, options);
 }
