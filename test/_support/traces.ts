@@ -5,7 +5,7 @@ import {
   type VmidAllocator,
 } from "../../src/core/createAllocator.js";
 import type { StrategyName } from "../../src/core/strategies/ReservedLookup.js";
-import { bigintPlainMemory } from "./bigintPlainMemory.js";
+import { createSharedMemory } from "../../src/mem/sharedMemory.js";
 
 /** One step of a trace: VM `vm` runs on `cpu` (update), or the vCPU on `cpu` is put. */
 export type TraceEvent =
@@ -38,9 +38,11 @@ export const BACKENDS: readonly { readonly name: string; readonly make: Allocato
     make: (bits, cpus, strategy, onFlush) => createAllocator({ bits, cpus, strategy, onFlush }),
   },
   {
-    name: "bigint (test support)",
+    // The SharedArrayBuffer backend driven by one thread: bigint ids, Atomics accesses. Room
+    // for VMs 1..2N, the largest pool traceArbitrary draws.
+    name: "shared",
     make: (bits, cpus, strategy, onFlush) =>
-      createAllocatorOver(bigintPlainMemory(bits, cpus), { strategy, onFlush }),
+      createAllocatorOver(createSharedMemory(bits, cpus, 2 * 2 ** bits), { strategy, onFlush }),
   },
 ];
 
