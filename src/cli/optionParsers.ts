@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "commander";
+import { MUTANT_NAMES, type MutantName } from "../core/Mutant.js";
 import { STRATEGY_NAMES, type StrategyName } from "../core/strategies/ReservedLookup.js";
 
 /** Parses a non-negative decimal integer option (underscores allowed: 2_000_000). */
@@ -24,6 +25,15 @@ export function parseStrategy(text: string): StrategyName {
   const found = STRATEGY_NAMES.find((name) => name === text);
   if (found === undefined) {
     throw new InvalidArgumentError(`expected one of ${STRATEGY_NAMES.join(", ")}, got '${text}'.`);
+  }
+  return found;
+}
+
+/** Parses a mutant name. */
+export function parseMutant(text: string): MutantName {
+  const found = MUTANT_NAMES.find((name) => name === text);
+  if (found === undefined) {
+    throw new InvalidArgumentError(`expected one of ${MUTANT_NAMES.join(", ")}, got '${text}'.`);
   }
   return found;
 }

@@ -24,6 +24,8 @@ const MAX_LOCK_SAMPLES = 4096;
  * made; views hold no state of the allocator, only per-thread id arithmetic and samples.
  */
 export interface SharedMemory extends VmidMemory<bigint> {
+  /** Per-CPU reservations: written under the lock; other readers must use Atomics.load. */
+  readonly reserved: BigInt64Array;
   readonly buffer: SharedArrayBuffer;
   readonly layout: SharedLayout;
   /** Sampled lock hold times of this view, in nanoseconds (oldest first when the ring wrapped). */

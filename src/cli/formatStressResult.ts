@@ -1,0 +1,82 @@
+import type { StressResult } from "../runtime/StressResult.js";
+
+const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
+function microseconds(ns: number): string {
+  return `${(ns / 1000).toFixed(ns < 10_000 ? 2 : 1)} us`;
+}
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? "0%" : `${((100 * part) / whole).toFixed(1)}%`;
+}
+
+/** The human-readable report of a stress run. */
+export function formatStressResult(result: StressResult): string {
+  const { options, stats } = result;
+  const c = stats.counters;
+  const lines: string[] = [];
+  const schedule =
+    options.trace !== undefined
+      ? `trace ${options.trace}`
+      : `${options.vms} VMs x ${options.vcpusPerVm} vCPUs, put probability ${options.putProbability}, seed ${options.seed}`;
+  const mutant = options.mutant === undefined ? "" : `, mutant ${options.mutant}`;
+  lines.push(
+    `vmid stress: ${options.cpus} CPUs on ${options.threads} threads, bits ${options.bits}, ${schedule}, strategy ${options.strategy}${mutant}`,
+  );
+  if (result.kind === "ok") {
+    lines.push(
+      `result: ok, no violation in ${integer.format(stats.runs)} updates (${integer.format(stats.events)} events)`,
+    );
+  } else if (result.kind === "violation") {
+    const v = result.violation;
+    lines.push(`result: VIOLATION ${v.description}`);
+    const other = v.otherCpu >= 0 ? ` and cpu ${v.otherCpu}` : "";
+    const otherVm = v.otherVm !== 0 ? `, other VM ${v.otherVm}` : "";
+    lines.push(
+      `  found on cpu ${v.cpu}${other} after about ${integer.format(v.afterUpdates)} updates: VM ${v.vm}${otherVm}, idx ${v.idx}`,
+    );
+    for (const [cpu, events] of Object.entries(v.recentEvents)) {
+      lines.push(`  last events of cpu ${cpu} (oldest first):`);
+      for (const event of events) {
+        const what =
+          event.kind === "run"
+            ? `run vm ${event.vm} -> id ${event.id}`
+            : event.kind === "flush"
+              ? `rolled over: flush, generation ${event.id}`
+              : "put";
+        lines.push(`    #${event.sequence} ${what}`);
+      }
+    }
+  } else {
+    const f = result.fault;
+    lines.push(`result: FAULT (${f.reason}) ${f.message}`);
+    for (const worker of f.workers) {
+      lines.push(
+        `  worker ${worker.thread} (cpus ${worker.cpus.join(",")}) was in '${worker.activity}' for cpu ${worker.cpu}${worker.vm > 0 ? `, vm ${worker.vm}` : ""}`,
+      );
+    }
+  }
+  lines.push(`  elapsed            ${integer.format(stats.elapsedMs)} ms`);
+  lines.push(`  updates/s          ${integer.format(stats.updatesPerSecond)}`);
+  lines.push(
+    `  fast path          ${integer.format(c.fastPathHits)} (${percent(c.fastPathHits, stats.runs)})`,
+  );
+  lines.push(`  slow path          ${integer.format(c.slowPathEntries)}`);
+  lines.push(`  rollovers          ${integer.format(c.rollovers)}`);
+  const hold = stats.lockHold;
+  lines.push(
+    hold.samples === 0
+      ? "  lock hold          no samples"
+      : `  lock hold          p50 ${microseconds(hold.p50Ns)}, p99 ${microseconds(hold.p99Ns)} (${hold.samples} sampled slow paths)`,
+  );
+  for (const thread of stats.threads) {
+    lines.push(
+      `  thread ${thread.thread} (cpus ${thread.cpus.length <= 8 ? thread.cpus.join(",") : `${thread.cpus.length} CPUs`}): ` +
+        `${integer.format(thread.runs)} updates, ${integer.format(thread.counters.fastPathHits)} fast, ${integer.format(thread.counters.slowPathEntries)} slow`,
+    );
+  }
+  const note =
+    options.trace !== undefined ? "" : " (same schedules; the interleaving depends on timing)";
+  lines.push(`replay: ${result.replay}${note}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,127 @@
+import { MUTANTS, type MutantName } from "../core/Mutant.js";
+import { STRATEGY_NAMES, type StrategyName } from "../core/strategies/ReservedLookup.js";
+import { VmidInputError } from "../core/VmidInputError.js";
+import { validateConfig } from "../core/validateConfig.js";
+
+/** Faults a test can inject to check that the runtime reports them (exit 3). */
+export type InjectedFault = "crash" | "hang";
+
+/** Options of a stress run: C logical CPUs on T worker threads sharing one allocator. */
+export interface StressOptions {
+  /** VMID width, 1..24. */
+  readonly bits: number;
+  /** Logical CPUs, 1..4096, with 2^bits - 1 > cpus. */
+  readonly cpus: number;
+  /** Worker threads, 1..min(cpus, 64); CPU c runs on thread c mod threads. */
+  readonly threads: number;
+  /** VMs 1..vms (generated schedules), 1..1,000,000. */
+  readonly vms: number;
+  /** vCPUs per VM: a VM runs on at most this many CPUs at once; vms x vcpus >= cpus. */
+  readonly vcpusPerVm: number;
+  /** Events (runs and puts) over all CPUs. */
+  readonly events: number;
+  /** Chance, 0..1, that an event on a CPU in a guest puts the vCPU instead of running one. */
+  readonly putProbability: number;
+  /** Seed of every CPU's schedule, 0..4294967295. */
+  readonly seed: number;
+  readonly strategy: StrategyName;
+  readonly mutant?: MutantName;
+  /** Milliseconds without any progress before the run is declared hung (fault). */
+  readonly watchdogMs: number;
+  /** Sample the lock hold time of one slow path in this many (power of two). */
+  readonly sampleLockEvery: number;
+  /** For tests: make worker 0 crash or hang after 100 of its events. */
+  readonly injectFault?: InjectedFault;
+  /**
+   * Replay a trace instead of generated schedules: bits, cpus, vms and events come from it;
+   * there is no vCPU accounting, so check (d) is off.
+   */
+  readonly trace?: string;
+}
+
+/** Defaults for everything but the seed. */
+export const STRESS_DEFAULTS = {
+  bits: 8,
+  cpus: 8,
+  threads: 2,
+  vms: 400,
+  vcpusPerVm: 2,
+  events: 200_000,
+  putProbability: 0.1,
+  strategy: "scan",
+  watchdogMs: 5000,
+  sampleLockEvery: 64,
+} as const satisfies Partial<StressOptions>;
+
+/** Largest TLB model: cpus x 2^bits entries of 8 bytes. */
+export const MAX_TLB_ENTRIES = 1 << 24;
+/** Most worker threads. */
+export const MAX_THREADS = 64;
+/** Most VMs. */
+export const MAX_STRESS_VMS = 1_000_000;
+
+/** Throws VmidInputError naming the first option out of range. */
+export function validateStressOptions(options: StressOptions): void {
+  validateConfig(options.bits, options.cpus);
+  const check = (ok: boolean, message: string) => {
+    if (!ok) throw new VmidInputError(message);
+  };
+  const { cpus, threads, vms, vcpusPerVm, events, putProbability, seed, watchdogMs } = options;
+  check(
+    Number.isInteger(threads) && threads >= 1 && threads <= Math.min(cpus, MAX_THREADS),
+    `threads must be an integer from 1 to ${Math.min(cpus, MAX_THREADS)} (at most one thread per CPU, at most ${MAX_THREADS}) (got ${threads})`,
+  );
+  check(
+    Number.isInteger(vms) && vms >= 1 && vms <= MAX_STRESS_VMS,
+    `vms must be an integer from 1 to ${MAX_STRESS_VMS} (got ${vms})`,
+  );
+  check(
+    Number.isInteger(vcpusPerVm) && vcpusPerVm >= 1 && vcpusPerVm <= 64,
+    `vcpus per VM must be an integer from 1 to 64 (got ${vcpusPerVm})`,
+  );
+  check(
+    options.trace !== undefined || vms * vcpusPerVm >= cpus,
+    `vms x vcpus (${vms * vcpusPerVm}) must be at least cpus (${cpus}): every CPU needs a vCPU to run`,
+  );
+  check(
+    Number.isSafeInteger(events) && events >= 0,
+    `events must be a non-negative integer (got ${events})`,
+  );
+  check(
+    putProbability >= 0 && putProbability <= 1,
+    `put probability must be from 0 to 1 (got ${putProbability})`,
+  );
+  check(
+    Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff,
+    `seed must be an integer from 0 to 4294967295 (got ${seed})`,
+  );
+  check(
+    Number.isInteger(watchdogMs) && watchdogMs >= 100,
+    `watchdog must be at least 100 ms (got ${watchdogMs})`,
+  );
+  check(STRATEGY_NAMES.includes(options.strategy), `unknown strategy '${options.strategy}'`);
+  check(
+    options.mutant === undefined || Object.hasOwn(MUTANTS, options.mutant),
+    `unknown mutant '${options.mutant}'`,
+  );
+  const tlbEntries = cpus * 2 ** options.bits;
+  check(
+    tlbEntries <= MAX_TLB_ENTRIES,
+    `the TLB model needs cpus x 2^bits = ${tlbEntries} entries, more than ${MAX_TLB_ENTRIES}: ` +
+      "use fewer CPUs or fewer bits (e.g. bits 16 allows 256 CPUs, bits 8 allows 4096)",
+  );
+}
+
+/** The `vmid stress` command line that repeats a run's schedules. */
+export function stressCommand(options: StressOptions): string {
+  const parts = [
+    `vmid stress --bits ${options.bits} --cpus ${options.cpus} --threads ${options.threads}`,
+    `--vms ${options.vms} --vcpus ${options.vcpusPerVm} --events ${options.events}`,
+    `--put-probability ${options.putProbability} --strategy ${options.strategy} --seed ${options.seed}`,
+  ];
+  if (options.mutant !== undefined) parts.push(`--mutant ${options.mutant}`);
+  if (options.trace !== undefined) {
+    return `vmid stress --trace ${options.trace} --threads ${options.threads} --strategy ${options.strategy}${options.mutant === undefined ? "" : ` --mutant ${options.mutant}`}`;
+  }
+  return parts.join(" ");
+}

@@ -1,0 +1,53 @@
+import { createReadStream } from "node:fs";
+import { TraceParser } from "../trace/TraceParser.js";
+
+/**
+ * A trace split by CPU for `vmid stress --trace`: each CPU replays its own events in trace
+ * order while the CPUs run concurrently, so the order across CPUs is the run's, not the
+ * trace's. Events are VM numbers, 0 for a put.
+ */
+export interface TraceSchedule {
+  readonly file: string;
+  readonly bits: number;
+  readonly cpus: number;
+  /** The largest VM number in the trace (the VM slots to allocate). */
+  readonly maxVm: number;
+  readonly events: number;
+  readonly perCpu: readonly Int32Array[];
+}
+
+/** Reads a trace file (format v1) into per-CPU event lists. Throws TraceError when malformed. */
+export async function loadTraceSchedule(file: string): Promise<TraceSchedule> {
+  let lists: number[][] = [];
+  let bits = 0;
+  let cpus = 0;
+  let maxVm = 0;
+  let events = 0;
+  const parser = new TraceParser(file, {
+    header(headerBits, headerCpus) {
+      bits = headerBits;
+      cpus = headerCpus;
+      lists = Array.from({ length: headerCpus }, () => []);
+    },
+    run(cpu, vm) {
+      lists[cpu].push(vm);
+      if (vm > maxVm) maxVm = vm;
+      events++;
+    },
+    put(cpu) {
+      lists[cpu].push(0);
+      events++;
+    },
+  });
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }))
+    parser.push(chunk as Buffer);
+  parser.end();
+  return {
+    file,
+    bits,
+    cpus,
+    maxVm: Math.max(maxVm, 1),
+    events,
+    perCpu: lists.map((list) => Int32Array.from(list)),
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * A worker thread of `vmid stress`: hosts some logical CPUs and runs their schedules against
+ * the shared allocator, entering guests through the guest-side model. It switches between
+ * its CPUs only between events, as the kernel calls update with preemption off. Uncaught
+ * errors reach the coordinator as the worker's 'error' event; the activity words say what
+ * it was doing.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
+import { uniformInt } from "pure-rand/distribution/uniformInt";
+import { xoroshiro128plusFromState } from "pure-rand/generator/xoroshiro128plus";
+import { createAllocatorOver } from "../core/createAllocator.js";
+import { sharedMemoryView } from "../mem/sharedMemory.js";
+import { GuestModel } from "./GuestModel.js";
+import { WorkerActivity, WorkerField } from "./runtimeLayout.js";
+import type { StressWorkerData, StressWorkerDone } from "./StressWorkerData.js";
+
+const data = workerData as StressWorkerData;
+const { options, layout } = data;
+const memory = sharedMemoryView(data.allocatorBuffer, data.allocatorLayout, {
+  sampleLockEvery: options.sampleLockEvery,
+});
+const model = new GuestModel(
+  data.runtimeBuffer,
+  layout,
+  options.bits,
+  options.cpus,
+  options.vcpusPerVm,
+);
+let currentCpu = -1;
+const allocator = createAllocatorOver(memory, {
+  strategy: options.strategy,
+  mutant: options.mutant,
+  onFlush: (generation) => model.flush(currentCpu, generation),
+});
+const words = new Int32Array(data.runtimeBuffer, 0, layout.int32Length);
+const vcpuSlots = options.vms * options.vcpusPerVm;
+const vcpuOwners = words.subarray(layout.vcpuOwnerBase, layout.vcpuOwnerBase + vcpuSlots);
+const mine = layout.workerBase + data.workerIndex * layout.workerStride;
+
+const cpus = data.cpus;
+const generators = data.rngStates.map((state) => xoroshiro128plusFromState(state));
+const remaining = data.eventsPerCpu.slice();
+const traceEvents = data.traceEvents;
+/** Per hosted CPU, the next trace event to run. */
+const traceNext = cpus.map(() => 0);
+/** The vCPU slot each of my CPUs holds, -1 for none (always -1 when replaying a trace). */
+const heldSlot = cpus.map(() => -1);
+/** Whether each of my CPUs is in a guest (entered, not yet left for a put or an update). */
+const inGuest = cpus.map(() => false);
+
+function setActivity(activity: number, cpu: number, vm: number): void {
+  Atomics.store(words, mine + WorkerField.activity, activity);
+  Atomics.store(words, mine + WorkerField.cpu, cpu);
+  Atomics.store(words, mine + WorkerField.vm, vm);
+}
+
+/** Leaves the guest and gives the vCPU back. */
+function release(local: number, cpu: number): void {
+  model.exitGuest(cpu);
+  inGuest[local] = false;
+  const slot = heldSlot[local];
+  if (slot >= 0) Atomics.store(vcpuOwners, slot, 0);
+  heldSlot[local] = -1;
+}
+
+/**
+ * Claims a free vCPU of `vm`, or of the next VMs in order when all of its vCPUs run on other
+ * CPUs (there is always one: vms x vcpus >= cpus and this CPU holds none). Returns the VM.
+ */
+function claimVcpu(local: number, cpu: number, wanted: number): number {
+  let vm = wanted;
+  for (let tries = 0; tries < options.vms; tries++) {
+    const first = (vm - 1) * options.vcpusPerVm;
+    for (let k = 0; k < options.vcpusPerVm; k++) {
+      // Compare-exchange from free: two CPUs after the same vCPU, only one gets it.
+      if (Atomics.compareExchange(vcpuOwners, first + k, 0, cpu + 1) === 0) {
+        heldSlot[local] = first + k;
+        return vm;
+      }
+    }
+    vm = (vm % options.vms) + 1;
+  }
+  throw new Error(`internal error: no free vCPU for cpu ${cpu}`);
+}
+
+let stopped = false;
+let events = 0;
+let runs = 0;
+let live = cpus.filter((_, local) => remaining[local] > 0).length;
+outer: while (live > 0) {
+  for (let local = 0; local < cpus.length; local++) {
+    if (remaining[local] === 0) continue;
+    if (model.stopRequested()) {
+      stopped = true;
+      break outer;
+    }
+    const cpu = cpus[local];
+    currentCpu = cpu;
+    const rng = generators[local];
+    if (inGuest[local]) {
+      setActivity(WorkerActivity.refill, cpu, 0);
+      if (model.refill(cpu) !== undefined) break outer;
+    }
+    // The next event: from the trace (VM, or 0 for a put), or drawn from the CPU's stream.
+    let next: number;
+    if (traceEvents !== undefined) next = traceEvents[local][traceNext[local]++];
+    else if (inGuest[local] && uniformFloat64(rng) < options.putProbability) next = 0;
+    else next = uniformInt(rng, 1, options.vms);
+    if (next === 0) {
+      setActivity(WorkerActivity.put, cpu, 0);
+      release(local, cpu);
+      allocator.clearActive(cpu);
+      model.recordPut(cpu);
+    } else {
+      release(local, cpu);
+      // A trace says which VM runs; generated schedules need a free vCPU of it.
+      const vm = traceEvents === undefined ? claimVcpu(local, cpu, next) : next;
+      setActivity(WorkerActivity.update, cpu, vm);
+      const id = allocator.updateRaw(cpu, vm);
+      setActivity(WorkerActivity.guestEntry, cpu, vm);
+      runs++;
+      Atomics.add(words, mine + WorkerField.runs, 1);
+      const owners = traceEvents === undefined ? vcpuOwners : undefined;
+      inGuest[local] = true;
+      if (model.enterGuest(cpu, vm, id, memory, owners) !== undefined) break outer;
+    }
+    events++;
+    Atomics.add(words, mine + WorkerField.events, 1);
+    if (--remaining[local] === 0) live--;
+    if (data.injectFault !== undefined && events === 100) {
+      if (data.injectFault === "crash") throw new Error("injected crash (--inject-fault crash)");
+      for (;;) {
+        // injected hang (--inject-fault hang): spin without progress until terminated
+      }
+    }
+  }
+}
+
+setActivity(
+  stopped || model.stopRequested() ? WorkerActivity.stopped : WorkerActivity.finished,
+  -1,
+  0,
+);
+const done: StressWorkerDone = {
+  type: "done",
+  events,
+  runs,
+  counters: { ...allocator.counters },
+  lockHoldSamplesNs: memory.lockHoldSamples(),
+};
+parentPort?.postMessage(done);
