@@ -7,9 +7,11 @@ export type { AllocatorContext } from "./core/AllocatorContext.js";
 export { type AllocatorCounters, emptyCounters } from "./core/AllocatorCounters.js";
 export { bigintIds } from "./core/bigintIds.js";
 export {
+  type AllocatorBehaviour,
   type AllocatorOptions,
   type AllocatorSnapshot,
   createAllocator,
+  createAllocatorContext,
   createAllocatorOver,
   type VmidAllocator,
 } from "./core/createAllocator.js";

@@ -25,6 +25,12 @@ export interface IdArithmetic<Id extends number | bigint> {
   nextGeneration(generation: Id): Id;
   /** The seed's `vmid_gen_match`: `((v ^ generation) >> bits) == 0`. */
   isOfGeneration(v: Id, generation: Id): boolean;
+  /**
+   * `vmid_gen_match` for an id read BEFORE `generation` (the fast path's order): then the id
+   * cannot be of a later generation (ids are made under the lock from the generation in
+   * force, and the generation only grows), so the match is just `v >= generation`.
+   */
+  isOfGenerationReadAfter(v: Id, generation: Id): boolean;
   /** The value as an unsigned 64-bit bigint. */
   toBigInt(v: Id): bigint;
   /** The value from an unsigned 64-bit bigint (must be representable). */

@@ -39,6 +39,7 @@ export function bigintIds(bits: number): IdArithmetic<bigint> {
       }
       return v >= generation && v < cachedBound;
     },
+    isOfGenerationReadAfter: (v, generation) => v >= generation,
     toBigInt: (v) => v,
     fromBigInt(v) {
       if (v < 0n || v >= SIGNED_LIMIT) {

@@ -98,14 +98,8 @@ class Allocator<Id extends number | bigint> implements VmidAllocator<Id> {
     this.cpus = memory.cpus;
     this.strategy = strategy;
     this.mutant = mutant;
-    this.counters = emptyCounters();
-    this.context = {
-      memory,
-      lookup: reservedLookupNamed(strategy),
-      counters: this.counters,
-      onFlush,
-      mutant,
-    };
+    this.context = createAllocatorContext(memory, { strategy, onFlush, mutant });
+    this.counters = this.context.counters;
   }
 
   update(cpu: number, vm: number): bigint {
@@ -148,6 +142,24 @@ class Allocator<Id extends number | bigint> implements VmidAllocator<Id> {
       allocatedIdx,
     };
   }
+}
+
+/**
+ * The context the algorithm's functions (`updateVmid`, `clearActive`, ...) run with, for
+ * callers that drive them directly: no argument checks, fresh counters. Validate first.
+ */
+export function createAllocatorContext<Id extends number | bigint>(
+  memory: VmidMemory<Id>,
+  options: AllocatorBehaviour = {},
+): AllocatorContext<Id> {
+  validateBehaviour(options);
+  return {
+    memory,
+    lookup: reservedLookupNamed(options.strategy ?? "scan"),
+    counters: emptyCounters(),
+    onFlush: options.onFlush,
+    mutant: options.mutant,
+  };
 }
 
 /** Creates an allocator over fresh single-threaded memory. Throws VmidInputError on bad options. */

@@ -28,6 +28,7 @@ export function numberIds(bits: number): IdArithmetic<number> {
     // v and generation are both non-negative; v belongs to the generation iff it lies in
     // [generation, generation + N), which is what the xor-and-shift says for aligned generations.
     isOfGeneration: (v, generation) => v >= generation && v - generation < idCount,
+    isOfGenerationReadAfter: (v, generation) => v >= generation,
     toBigInt: (v) => BigInt(v),
     fromBigInt(v) {
       if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) {

@@ -48,13 +48,17 @@ export function updateVmid<Id extends number | bigint>(
   vm: number,
 ): Id {
   const memory = context.memory;
-  const zero = memory.ids.zero;
+  const ids = memory.ids;
+  const zero = ids.zero;
   const vmid = memory.loadVmId(vm);
   if (context.mutant === "xchg-fastpath") {
     // The bug: no load of the old value, so the exchange can overwrite the 0 a concurrent
-    // rollover just stored, publishing an id that rollover never reserved.
+    // rollover just stored with an id of the old generation. The slow path that follows
+    // repairs active[cpu], unless a second rollover takes it first and reserves that stale
+    // id beside a current one of the same idx: two VMs then share an idx (forced in
+    // test/unit/mem/xchgFastpathMutant.test.ts).
     if (
-      memory.ids.isOfGeneration(vmid, memory.loadGeneration()) &&
+      ids.isOfGenerationReadAfter(vmid, memory.loadGeneration()) &&
       memory.exchangeActive(cpu, vmid) !== zero
     ) {
       context.counters.fastPathHits++;
@@ -65,7 +69,7 @@ export function updateVmid<Id extends number | bigint>(
   const oldActive = memory.loadActive(cpu);
   if (
     oldActive !== zero &&
-    memory.ids.isOfGeneration(vmid, memory.loadGeneration()) &&
+    ids.isOfGenerationReadAfter(vmid, memory.loadGeneration()) &&
     memory.compareExchangeActive(cpu, oldActive, vmid) !== zero
   ) {
     context.counters.fastPathHits++;

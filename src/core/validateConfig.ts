@@ -52,16 +52,21 @@ export function validateCpus(cpus: number): void {
   }
 }
 
-/** Throws VmidInputError unless `cpu` is an integer in 0..cpus-1. */
+/** Throws VmidInputError unless `cpu` is an integer in 0..cpus-1. Runs on every update. */
 export function validateCpu(cpu: number, cpus: number): void {
-  if (!Number.isInteger(cpu) || cpu < 0 || cpu >= cpus) {
-    throw new VmidInputError(`cpu ${cpu} is out of range 0..${cpus - 1}`);
-  }
+  if (!Number.isInteger(cpu) || cpu < 0 || cpu >= cpus) throwCpuOutOfRange(cpu, cpus);
 }
 
-/** Throws VmidInputError unless `vm` is a positive safe integer. */
+/** Throws VmidInputError unless `vm` is a positive safe integer. Runs on every update. */
 export function validateVm(vm: number): void {
-  if (!Number.isSafeInteger(vm) || vm < 1) {
-    throw new VmidInputError(`VM id ${vm} is not a positive safe integer`);
-  }
+  if (!Number.isSafeInteger(vm) || vm < 1) throwBadVm(vm);
+}
+
+// The throws live out of line so that the checks above stay small enough to inline.
+function throwCpuOutOfRange(cpu: number, cpus: number): never {
+  throw new VmidInputError(`cpu ${cpu} is out of range 0..${cpus - 1}`);
+}
+
+function throwBadVm(vm: number): never {
+  throw new VmidInputError(`VM id ${vm} is not a positive safe integer`);
 }

@@ -32,6 +32,11 @@ export interface SharedMemory extends VmidMemory<bigint> {
   lockHoldSamples(): number[];
 }
 
+/** Out of line, so the hot accessors above stay small enough to inline. */
+function throwBeyondCapacity(vm: number, capacity: number): never {
+  throw new RangeError(`VM ${vm} exceeds the shared memory's ${capacity} VM slots`);
+}
+
 class SharedMemoryView implements SharedMemory {
   readonly ids: IdArithmetic<bigint>;
   readonly cpus: number;
