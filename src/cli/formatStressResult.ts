@@ -71,7 +71,7 @@ export function formatStressResult(result: StressResult): string {
   );
   for (const thread of stats.threads) {
     lines.push(
-      `  thread ${thread.thread} (cpus ${thread.cpus.length <= 8 ? thread.cpus.join(",") : `${thread.cpus.length} CPUs`}): ` +
+      `  thread ${thread.thread} (${thread.cpus.length <= 8 ? `cpus ${thread.cpus.join(",")}` : `${thread.cpus.length} CPUs`}): ` +
         `${integer.format(thread.runs)} updates, ${integer.format(thread.counters.fastPathHits)} fast, ${integer.format(thread.counters.slowPathEntries)} slow`,
     );
   }

@@ -154,6 +154,10 @@ function buildProgram(setExit: (code: number) => void): Command {
       parseCount,
       d.watchdogMs,
     )
+    .option(
+      "--no-tlb-model",
+      "run without the per-CPU TLB model and check (a), for large CPU counts",
+    )
     .option("--json", "print the result as JSON", false)
     .addOption(
       new Option("--inject-fault <kind>", "for tests: worker 0 crashes or hangs")

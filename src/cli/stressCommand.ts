@@ -28,6 +28,7 @@ export interface StressCommandOptions {
   readonly mutant?: MutantName;
   readonly trace?: string;
   readonly watchdog: number;
+  readonly tlbModel: boolean;
   readonly json: boolean;
   readonly injectFault?: InjectedFault;
 }
@@ -76,6 +77,7 @@ export async function stressCommand(
     watchdogMs: options.watchdog,
     sampleLockEvery: STRESS_DEFAULTS.sampleLockEvery,
     injectFault: options.injectFault,
+    tlbModel: options.tlbModel,
     trace: options.trace,
   };
   const bar = process.stderr.isTTY

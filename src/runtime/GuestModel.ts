@@ -37,6 +37,7 @@ export class GuestModel {
   private readonly idCount: number;
   private readonly vcpus: number;
   private readonly sequences: Int32Array;
+  private readonly tlbModel: boolean;
 
   constructor(
     buffer: SharedArrayBuffer,
@@ -44,7 +45,9 @@ export class GuestModel {
     bits: number,
     cpus: number,
     vcpus: number,
+    tlbModel = true,
   ) {
+    this.tlbModel = tlbModel;
     this.layout = layout;
     this.words = new Int32Array(buffer, 0, layout.int32Length);
     this.big = new BigInt64Array(buffer, layout.bigBase, layout.bigLength);
@@ -158,6 +161,7 @@ export class GuestModel {
   // (a) Only this CPU's worker writes its TLB entries; the epoch is read first, so an entry
   // stamped before a concurrent flush counts as flushed (the fill came before the flush).
   private fill(cpu: number, idx: number, vm: number): ViolationKind | undefined {
+    if (!this.tlbModel) return undefined;
     const epoch = BigInt(Atomics.load(this.words, this.layout.flushEpoch));
     const slot = this.layout.tlbBase + cpu * this.idCount + idx;
     const entry = Atomics.load(this.big, slot);

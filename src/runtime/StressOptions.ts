@@ -30,6 +30,11 @@ export interface StressOptions {
   readonly watchdogMs: number;
   /** Sample the lock hold time of one slow path in this many (power of two). */
   readonly sampleLockEvery: number;
+  /**
+   * Keep the per-CPU TLB model (check (a)); cpus x 2^bits entries of 8 bytes. Off for sizes
+   * beyond MAX_TLB_ENTRIES (e.g. 4096 CPUs, which need bits >= 13); checks (b)-(d) remain.
+   */
+  readonly tlbModel: boolean;
   /** For tests: make worker 0 crash or hang after 100 of its events. */
   readonly injectFault?: InjectedFault;
   /**
@@ -51,6 +56,7 @@ export const STRESS_DEFAULTS = {
   strategy: "scan",
   watchdogMs: 5000,
   sampleLockEvery: 64,
+  tlbModel: true,
 } as const satisfies Partial<StressOptions>;
 
 /** Largest TLB model: cpus x 2^bits entries of 8 bytes. */
@@ -106,9 +112,10 @@ export function validateStressOptions(options: StressOptions): void {
   );
   const tlbEntries = cpus * 2 ** options.bits;
   check(
-    tlbEntries <= MAX_TLB_ENTRIES,
+    !options.tlbModel || tlbEntries <= MAX_TLB_ENTRIES,
     `the TLB model needs cpus x 2^bits = ${tlbEntries} entries, more than ${MAX_TLB_ENTRIES}: ` +
-      "use fewer CPUs or fewer bits (e.g. bits 16 allows 256 CPUs, bits 8 allows 4096)",
+      "use fewer CPUs or fewer bits (bits 16 allows 256 CPUs, bits 12 allows 4096), " +
+      "or --no-tlb-model to run without check (a)",
   );
 }
 
@@ -120,6 +127,7 @@ export function stressCommand(options: StressOptions): string {
     `--put-probability ${options.putProbability} --strategy ${options.strategy} --seed ${options.seed}`,
   ];
   if (options.mutant !== undefined) parts.push(`--mutant ${options.mutant}`);
+  if (!options.tlbModel) parts.push("--no-tlb-model");
   if (options.trace !== undefined) {
     return `vmid stress --trace ${options.trace} --threads ${options.threads} --strategy ${options.strategy}${options.mutant === undefined ? "" : ` --mutant ${options.mutant}`}`;
   }

@@ -60,7 +60,7 @@ export async function runStress(
   }
   const { bits, cpus, threads, vms, vcpusPerVm, events } = options;
   const memory = createSharedMemory(bits, cpus, vms, { sampleLockEvery: options.sampleLockEvery });
-  const layout = runtimeLayout(bits, cpus, threads, vms, vcpusPerVm);
+  const layout = runtimeLayout(bits, cpus, threads, vms, vcpusPerVm, options.tlbModel);
   const runtimeBuffer = new SharedArrayBuffer(layout.byteLength);
   GuestModel.initialise(runtimeBuffer, layout);
   const words = new Int32Array(runtimeBuffer, 0, layout.int32Length);

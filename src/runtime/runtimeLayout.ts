@@ -60,6 +60,7 @@ export const WorkerActivity = {
  * line 1   flush epoch (starts at 1)                owner[idx]: (generation index << 32 | vm)
  * line 2   violation record                         tlb[c * 2^bits + idx]: (epoch << 32 | vm)
  * line 3.. one line per worker (WorkerField)        ringIds[c * RING_EVENTS + i]: the id of a run
+ *                                                   (no tlb region when the TLB model is off)
  * then     vcpuOwner[(vm - 1) * vcpus + k]: cpu + 1, 0 = free
  * then     ring[(c * RING_EVENTS + i) * RingField.count + field]
  * ```
@@ -94,6 +95,7 @@ export function runtimeLayout(
   threads: number,
   vms: number,
   vcpus: number,
+  tlbModel = true,
 ): RuntimeLayout {
   const stop = 0;
   const flushEpoch = WORDS_PER_LINE;
@@ -106,7 +108,7 @@ export function runtimeLayout(
   const guestBase = 0;
   const ownerBase = roundUp(cpus, BIG_SLOTS_PER_LINE);
   const tlbBase = roundUp(ownerBase + 2 ** bits, BIG_SLOTS_PER_LINE);
-  const ringIdBase = roundUp(tlbBase + cpus * 2 ** bits, BIG_SLOTS_PER_LINE);
+  const ringIdBase = roundUp(tlbBase + (tlbModel ? cpus * 2 ** bits : 0), BIG_SLOTS_PER_LINE);
   const bigLength = roundUp(ringIdBase + cpus * RING_EVENTS, BIG_SLOTS_PER_LINE);
   return {
     byteLength: bigBase + bigLength * 8,

@@ -26,6 +26,7 @@ const model = new GuestModel(
   options.bits,
   options.cpus,
   options.vcpusPerVm,
+  options.tlbModel,
 );
 let currentCpu = -1;
 const allocator = createAllocatorOver(memory, {
