@@ -32,7 +32,12 @@ Atomics.store(slots, activeSlot, 5n);
 
 let flip = 0;
 const ROUNDS = 5;
-const rows = { fastPath: [] as number[], validated: [] as number[], bare: [] as number[], fourBare: [] as number[] };
+const rows = {
+  fastPath: [] as number[],
+  validated: [] as number[],
+  bare: [] as number[],
+  fourBare: [] as number[],
+};
 const ratios: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const fastPath = await measure(() => {
@@ -53,7 +58,9 @@ for (let round = 0; round < ROUNDS; round++) {
     const vmid = Atomics.load(slots, vmSlot + flip);
     const old = Atomics.load(slots, activeSlot);
     const generation = Atomics.load(slots, 0);
-    do_not_optimize(old !== 0n && vmid >= generation && Atomics.compareExchange(slots, activeSlot, old, vmid));
+    do_not_optimize(
+      old !== 0n && vmid >= generation && Atomics.compareExchange(slots, activeSlot, old, vmid),
+    );
   });
   rows.fastPath.push(fastPath.p50);
   rows.bare.push(bare.p50);
@@ -65,7 +72,8 @@ if (context.counters.slowPathEntries !== 2 || allocator.counters.slowPathEntries
   throw new Error("benchmark left the fast path");
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ratio = median(ratios);
 console.log(`fast path on the shared backend (median ns per update over ${ROUNDS} rounds)`);
 console.log(`  updateVmid fast path (the runtime's call)  ${median(rows.fastPath).toFixed(1)} ns`);
@@ -73,4 +81,6 @@ console.log(`  update() fast path, arguments validated    ${median(rows.validate
 console.log(`  bare Atomics.load + compareExchange        ${median(rows.bare).toFixed(1)} ns`);
 console.log(`  four bare accesses (the seed's count)      ${median(rows.fourBare).toFixed(1)} ns`);
 console.log(`  per-round ratios fast path / bare: ${ratios.map((r) => r.toFixed(2)).join(", ")}`);
-console.log(`target fast path <= 2x bare: median ratio ${ratio.toFixed(2)}x ${ratio <= 2 ? "MET" : "MISSED"}`);
+console.log(
+  `target fast path <= 2x bare: median ratio ${ratio.toFixed(2)}x ${ratio <= 2 ? "MET" : "MISSED"}`,
+);
