@@ -116,13 +116,11 @@ class SharedMemoryView implements SharedMemory {
   // A VM's id is written under the lock (new_vmid) and read by every CPU's fast path without
   // it: atomic, so a reader sees either the old id or the new one, never a torn value.
   loadVmId(vm: number): bigint {
-    if (vm > this.vmCapacity)
-      throw new RangeError(`VM ${vm} exceeds the shared memory's ${this.vmCapacity} VM slots`);
+    if (vm > this.vmCapacity) throwBeyondCapacity(vm, this.vmCapacity);
     return Atomics.load(this.big, this.vmIdBase + vm - 1);
   }
   storeVmId(vm: number, v: bigint): void {
-    if (vm > this.vmCapacity)
-      throw new RangeError(`VM ${vm} exceeds the shared memory's ${this.vmCapacity} VM slots`);
+    if (vm > this.vmCapacity) throwBeyondCapacity(vm, this.vmCapacity);
     Atomics.store(this.big, this.vmIdBase + vm - 1, v);
   }
 
