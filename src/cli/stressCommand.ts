@@ -33,6 +33,11 @@ export interface StressCommandOptions {
   readonly injectFault?: InjectedFault;
 }
 
+/** The command-line spelling of an option key: putProbability -> --put-probability. */
+function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
 const EXIT_OF: Record<StressResult["kind"], number> = {
   ok: ExitCode.ok,
   violation: ExitCode.violation,
@@ -54,7 +59,7 @@ export async function stressCommand(
     );
     if (clash.length > 0) {
       throw new VmidInputError(
-        `--trace sets the schedule; it cannot be combined with ${clash.map((n) => `--${n}`).join(", ")}`,
+        `--trace sets the schedule; it cannot be combined with ${clash.map(flagName).join(", ")}`,
       );
     }
     trace = await loadTraceSchedule(options.trace);

@@ -114,8 +114,8 @@ export function validateStressOptions(options: StressOptions): void {
   check(
     !options.tlbModel || tlbEntries <= MAX_TLB_ENTRIES,
     `the TLB model needs cpus x 2^bits = ${tlbEntries} entries, more than ${MAX_TLB_ENTRIES}: ` +
-      "use fewer CPUs or fewer bits (bits 16 allows 256 CPUs, bits 12 allows 4096), " +
-      "or --no-tlb-model to run without check (a)",
+      `bits ${options.bits} allows ${Math.min(MAX_TLB_ENTRIES / 2 ** options.bits, 2 ** options.bits - 2)} CPUs at most; ` +
+      "use fewer CPUs, or --no-tlb-model to run without check (a)",
   );
 }
 
@@ -129,7 +129,11 @@ export function stressCommand(options: StressOptions): string {
   if (options.mutant !== undefined) parts.push(`--mutant ${options.mutant}`);
   if (!options.tlbModel) parts.push("--no-tlb-model");
   if (options.trace !== undefined) {
-    return `vmid stress --trace ${options.trace} --threads ${options.threads} --strategy ${options.strategy}${options.mutant === undefined ? "" : ` --mutant ${options.mutant}`}`;
+    const tail = [
+      options.mutant === undefined ? "" : ` --mutant ${options.mutant}`,
+      options.tlbModel ? "" : " --no-tlb-model",
+    ].join("");
+    return `vmid stress --trace ${options.trace} --threads ${options.threads} --strategy ${options.strategy}${tail}`;
   }
   return parts.join(" ");
 }

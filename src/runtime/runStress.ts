@@ -20,6 +20,8 @@ import type { TraceSchedule } from "./TraceSchedule.js";
 const POLL_MS = 100;
 /** How long workers get to notice a stop before they are terminated. */
 const STOP_GRACE_MS = 2000;
+/** How long a worker may take to start (load its module) before the watchdog counts it. */
+const START_ALLOWANCE_MS = 10_000;
 
 const ACTIVITY_NAMES = Object.fromEntries(
   Object.entries(WorkerActivity).map(([name, code]) => [code, name]),
@@ -80,6 +82,10 @@ export async function runStress(
       ? trace.perCpu[cpu].length
       : Math.floor(events / cpus) + (cpu < events % cpus ? 1 : 0);
 
+  // No worker works for a CPU until it says so (a fault report must not name CPU 0).
+  for (let thread = 0; thread < threads; thread++) {
+    Atomics.store(words, layout.workerBase + thread * layout.workerStride + WorkerField.cpu, -1);
+  }
   const started = performance.now();
   const done: (StressWorkerDone | undefined)[] = new Array(threads).fill(undefined);
   let failure: { thread: number; error: Error } | undefined;
@@ -129,6 +135,13 @@ export async function runStress(
   let lastThreadEvents = hosted.map(() => -1);
   let lastChange = performance.now();
   let allExited = false;
+  // A worker still loading its module has made no progress yet, but is not stuck: the
+  // watchdog counts from when every worker has started (or the start allowance ran out).
+  const starting = () =>
+    performance.now() - started < START_ALLOWANCE_MS &&
+    hosted.some(
+      (_, thread) => workerWord(thread, WorkerField.activity) === WorkerActivity.starting,
+    );
   void Promise.all(exited).then(() => {
     allExited = true;
   });
@@ -138,7 +151,7 @@ export async function runStress(
     const total = threadEvents.reduce((sum, n) => sum + n, 0);
     hooks.onProgress?.(total, events);
     if (failure !== undefined) break;
-    if (total !== lastEvents) {
+    if (total !== lastEvents || starting()) {
       lastEvents = total;
       lastThreadEvents = threadEvents;
       lastChange = performance.now();
@@ -176,10 +189,12 @@ export async function runStress(
 
   // Stop everyone: ask, give them a moment, then terminate whoever is left.
   Atomics.store(words, layout.stop, 1);
-  const grace = new Promise((resolve) =>
-    setTimeout(resolve, fault === undefined ? STOP_GRACE_MS : 200),
-  );
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
+  const grace = new Promise((resolve) => {
+    graceTimer = setTimeout(resolve, fault === undefined ? STOP_GRACE_MS : 200);
+  });
   await Promise.race([Promise.all(exited), grace]);
+  clearTimeout(graceTimer); // a run that ended in time must not wait for it
   await Promise.all(workers.map((worker) => worker.terminate()));
   const elapsedMs = performance.now() - started;
 
