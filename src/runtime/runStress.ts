@@ -159,12 +159,21 @@ export async function runStress(
       performance.now() - lastChange > options.watchdogMs &&
       Atomics.load(words, layout.stop) === 0
     ) {
+      // Stuck: a worker that has not finished its events and has not moved. A worker that
+      // finished but has not exited yet (a loaded machine) is not stuck.
+      const finishedActivities: number[] = [WorkerActivity.finished, WorkerActivity.stopped];
       const stuck = hosted
         .map((_, thread) => thread)
         .filter(
           (thread) =>
-            threadEvents[thread] === lastThreadEvents[thread] && done[thread] === undefined,
+            threadEvents[thread] === lastThreadEvents[thread] &&
+            done[thread] === undefined &&
+            !finishedActivities.includes(workerWord(thread, WorkerField.activity)),
         );
+      if (stuck.length === 0) {
+        lastChange = performance.now();
+        continue;
+      }
       fault = {
         reason: "watchdog",
         message: `no progress for ${options.watchdogMs} ms`,
