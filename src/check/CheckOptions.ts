@@ -1,0 +1,82 @@
+import { MUTANTS, type MutantName } from "../core/Mutant.js";
+import { VmidInputError } from "../core/VmidInputError.js";
+import { INVARIANT_NAMES, type InvariantName } from "./invariants.js";
+
+/** A configuration to explore: every interleaving of `cpus` CPUs running the allocator. */
+export interface CheckOptions {
+  /** CPUs, 1..4. */
+  readonly cpus: number;
+  /** VMs, 1..8; VMs are symmetric (the checker explores one state per relabelling). */
+  readonly vms: number;
+  /** VMID width, 1..4, with 2^bits - 1 > cpus. */
+  readonly bits: number;
+  /** Generations, 1..8: 3 = two full rollovers; a rollover beyond it is cut (bounded). */
+  readonly generations: number;
+  /** Whether a CPU's scheduler may put its vCPU (mainline's clearActive). */
+  readonly puts: boolean;
+  /** Whether a CPU may fill its TLB for its loaded guest at any step (speculation). */
+  readonly speculation: boolean;
+  readonly mutant?: MutantName;
+  /** The invariants to check; all by default. */
+  readonly invariants: readonly InvariantName[];
+  /** Stop (inconclusive) after this many distinct states. */
+  readonly maxStates: number;
+}
+
+/** Defaults of `vmid check`: the kernel developers' TLA+ configuration with 3 VMs. */
+export const CHECK_DEFAULTS = {
+  cpus: 2,
+  vms: 3,
+  bits: 2,
+  generations: 3,
+  puts: true,
+  speculation: false,
+  invariants: INVARIANT_NAMES,
+  maxStates: 20_000_000,
+} as const satisfies Partial<CheckOptions>;
+
+/** Throws VmidInputError naming the first option out of range. */
+export function validateCheckOptions(options: CheckOptions): void {
+  const check = (ok: boolean, message: string) => {
+    if (!ok) throw new VmidInputError(message);
+  };
+  const { cpus, vms, bits, generations, maxStates } = options;
+  check(
+    Number.isInteger(cpus) && cpus >= 1 && cpus <= 4,
+    `cpus must be an integer from 1 to 4 (got ${cpus})`,
+  );
+  check(
+    Number.isInteger(vms) && vms >= 1 && vms <= 8,
+    `vms must be an integer from 1 to 8 (got ${vms})`,
+  );
+  check(
+    Number.isInteger(bits) && bits >= 1 && bits <= 4,
+    `bits must be an integer from 1 to 4 (got ${bits})`,
+  );
+  check(
+    2 ** bits - 1 > cpus,
+    `bits ${bits} gives ${2 ** bits - 1} usable VMIDs for ${cpus} CPUs: need more VMIDs than CPUs (2^bits - 1 > cpus)`,
+  );
+  check(
+    vms * 2 ** bits <= 31,
+    `vms x 2^bits must be at most 31 (one TLB bit per VM and idx; got ${vms * 2 ** bits})`,
+  );
+  check(
+    Number.isInteger(generations) && generations >= 1 && generations <= 8,
+    `generations must be an integer from 1 to 8 (got ${generations})`,
+  );
+  check(
+    Number.isInteger(maxStates) && maxStates >= 1,
+    `max states must be a positive integer (got ${maxStates})`,
+  );
+  check(
+    options.mutant === undefined || Object.hasOwn(MUTANTS, options.mutant),
+    `unknown mutant '${options.mutant}'`,
+  );
+  for (const name of options.invariants) {
+    check(
+      INVARIANT_NAMES.includes(name),
+      `unknown invariant '${name}' (expected ${INVARIANT_NAMES.join(", ")})`,
+    );
+  }
+}

@@ -1,0 +1,51 @@
+import type { CheckOptions } from "./CheckOptions.js";
+import type { InvariantName } from "./invariants.js";
+
+/** One step of a counterexample: who moved, how, and the state after it. */
+export interface CounterexampleStep {
+  readonly cpu: number;
+  /** "update VM v", "put", "step <pc>" or "speculative fill". */
+  readonly action: string;
+  readonly state: Int32Array;
+}
+
+/** A shortest path from the initial state to a state violating `invariant`. */
+export interface Counterexample {
+  readonly invariant: InvariantName;
+  readonly initial: Int32Array;
+  readonly steps: readonly CounterexampleStep[];
+}
+
+/** How big the exploration was and how fast it went. */
+export interface CheckStats {
+  readonly states: number;
+  readonly transitions: number;
+  /** BFS depth of the deepest state reached. */
+  readonly depth: number;
+  readonly elapsedMs: number;
+  readonly statesPerSecond: number;
+  /** Peak resident memory of the process, in MiB. */
+  readonly peakMemoryMiB: number;
+  /** Transitions not explored because a rollover would pass `generations`. */
+  readonly cutTransitions: number;
+}
+
+/**
+ * The verdict: `holds` only when every invariant held over the full exploration with no bound
+ * hit; `violated` with the shortest counterexample; `bounded` when the generation bound cut
+ * rollovers and nothing was violated below it; `inconclusive` when `maxStates` stopped it.
+ */
+export type CheckResult =
+  | { readonly verdict: "holds"; readonly options: CheckOptions; readonly stats: CheckStats }
+  | {
+      readonly verdict: "violated";
+      readonly options: CheckOptions;
+      readonly stats: CheckStats;
+      readonly counterexample: Counterexample;
+    }
+  | { readonly verdict: "bounded"; readonly options: CheckOptions; readonly stats: CheckStats }
+  | {
+      readonly verdict: "inconclusive";
+      readonly options: CheckOptions;
+      readonly stats: CheckStats;
+    };

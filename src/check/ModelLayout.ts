@@ -1,0 +1,69 @@
+/**
+ * A model state is a flat Int32Array. Ids are kept as in the allocator, `generation | idx`
+ * with generation = g x N (g = 1, 2, ...), so for the small widths checked they are small
+ * integers; INVALID = N; 0 = none.
+ *
+ * ```
+ * [0] g, the generation index     [1] bitmap (bit i = idx i)   [2] curIdx   [3] lock holder + 1
+ * [4 .. 4+C)        active[c]
+ * [4+C .. 4+2C)     reserved[c]
+ * [4+2C .. 4+2C+V)  vmId[v - 1]
+ * then per CPU, CPU_FIELDS words: pc, vm (of the update in progress), vmid and old (the
+ *   update's locals), aux (the rollover's CPU loop index), loaded vm and idx (what VTTBR
+ *   holds: the guest the CPU runs, or last ran), tlb (bit (vm - 1) x N + idx per entry)
+ * ```
+ * Dead locals are zeroed when an update ends, so equal futures have equal states.
+ */
+export interface ModelLayout {
+  readonly cpus: number;
+  readonly vms: number;
+  readonly idCount: number;
+  readonly active: number;
+  readonly reserved: number;
+  readonly vmId: number;
+  readonly cpuBase: number;
+  readonly length: number;
+}
+
+export const GENERATION = 0;
+export const BITMAP = 1;
+export const CUR_IDX = 2;
+export const LOCK = 3;
+
+/** Per-CPU fields, at `cpuBase + cpu * CPU_FIELDS + field`. */
+export const CpuField = {
+  pc: 0,
+  vm: 1,
+  vmid: 2,
+  old: 3,
+  aux: 4,
+  loadedVm: 5,
+  loadedIdx: 6,
+  tlb: 7,
+} as const;
+export const CPU_FIELDS = 8;
+
+export function modelLayout(cpus: number, vms: number, bits: number): ModelLayout {
+  const active = 4;
+  const reserved = active + cpus;
+  const vmId = reserved + cpus;
+  const cpuBase = vmId + vms;
+  return {
+    cpus,
+    vms,
+    idCount: 2 ** bits,
+    active,
+    reserved,
+    vmId,
+    cpuBase,
+    length: cpuBase + cpus * CPU_FIELDS,
+  };
+}
+
+/** The initial state: generation 1, empty bitmap, curIdx 1, everything else 0. */
+export function initialState(layout: ModelLayout): Int32Array {
+  const state = new Int32Array(layout.length);
+  state[GENERATION] = 1;
+  state[CUR_IDX] = 1;
+  return state;
+}

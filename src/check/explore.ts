@@ -1,0 +1,137 @@
+import { type CheckOptions, validateCheckOptions } from "./CheckOptions.js";
+import type { CheckResult, CheckStats, Counterexample, CounterexampleStep } from "./CheckResult.js";
+import { canonicalState, stateFromKey, stateKey } from "./canonicalState.js";
+import { violatedInvariant } from "./invariants.js";
+import { initialState, modelLayout } from "./ModelLayout.js";
+import { Action, PC_NAMES, type StepModel, successors } from "./stepModel.js";
+
+/** Hooks a caller may pass; the engine prints nothing. */
+export interface CheckHooks {
+  /** Called every 100,000 states with the states so far and the current depth. */
+  readonly onProgress?: (states: number, depth: number) => void;
+}
+
+/**
+ * Explores every interleaving of the configuration breadth-first, so the first violation found
+ * has a shortest counterexample. States are canonical under VM relabelling.
+ */
+export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckResult {
+  validateCheckOptions(options);
+  const layout = modelLayout(options.cpus, options.vms, options.bits);
+  const model: StepModel = {
+    layout,
+    generations: options.generations,
+    puts: options.puts,
+    speculation: options.speculation,
+    mutant: options.mutant,
+  };
+  const started = performance.now();
+  let peakRss = process.memoryUsage.rss();
+
+  const keys: string[] = [];
+  const parents: number[] = [];
+  const depths: number[] = [];
+  const index = new Map<string, number>();
+  const add = (state: Int32Array, parent: number, depth: number): void => {
+    const key = stateKey(canonicalState(layout, state));
+    if (index.has(key)) return;
+    index.set(key, keys.length);
+    keys.push(key);
+    parents.push(parent);
+    depths.push(depth);
+  };
+  add(initialState(layout), -1, 0);
+
+  let transitions = 0;
+  let cutTransitions = 0;
+  let hitMaxStates = false;
+  let violation:
+    | { at: number; invariant: NonNullable<ReturnType<typeof violatedInvariant>> }
+    | undefined;
+  for (let at = 0; at < keys.length; at++) {
+    const state = stateFromKey(keys[at]);
+    const invariant = violatedInvariant(layout, state, options.invariants);
+    if (invariant !== undefined) {
+      violation = { at, invariant };
+      break;
+    }
+    if (keys.length >= options.maxStates) {
+      hitMaxStates = true;
+      break;
+    }
+    const depth = depths[at] + 1;
+    const cut = successors(model, state, (next) => {
+      transitions++;
+      add(next, at, depth);
+    });
+    if (cut) cutTransitions++;
+    if (at % 100_000 === 0) {
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+      hooks.onProgress?.(keys.length, depths[at]);
+    }
+  }
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+
+  const elapsedMs = performance.now() - started;
+  const stats: CheckStats = {
+    states: keys.length,
+    transitions,
+    depth: depths.reduce((deepest, d) => Math.max(deepest, d), 0),
+    elapsedMs,
+    statesPerSecond: elapsedMs > 0 ? keys.length / (elapsedMs / 1000) : 0,
+    peakMemoryMiB: peakRss / 2 ** 20,
+    cutTransitions,
+  };
+  if (violation !== undefined) {
+    const counterexample = concretePath(model, keys, parents, violation.at, violation.invariant);
+    return { verdict: "violated", options, stats, counterexample };
+  }
+  if (hitMaxStates) return { verdict: "inconclusive", options, stats };
+  if (cutTransitions > 0) return { verdict: "bounded", options, stats };
+  return { verdict: "holds", options, stats };
+}
+
+/**
+ * The path to state `at`, replayed on concrete states from the initial one: at each step, the
+ * concrete successor whose canonical key is the path's next key. VM labels then stay the same
+ * along the whole counterexample (canonical states may relabel VMs from one step to the next).
+ */
+function concretePath(
+  model: StepModel,
+  keys: readonly string[],
+  parents: readonly number[],
+  at: number,
+  invariant: Counterexample["invariant"],
+): Counterexample {
+  const chain: number[] = [];
+  for (let i = at; i !== -1; i = parents[i]) chain.push(i);
+  chain.reverse();
+  const initial = initialState(model.layout);
+  let current = initial;
+  const steps: CounterexampleStep[] = [];
+  for (const target of chain.slice(1)) {
+    let found: CounterexampleStep | undefined;
+    successors(model, current, (next, cpu, action, detail) => {
+      if (found === undefined && stateKey(canonicalState(model.layout, next)) === keys[target]) {
+        found = { cpu, action: describeAction(action, detail), state: next };
+      }
+    });
+    if (found === undefined) throw new Error("internal error: counterexample path does not replay");
+    steps.push(found);
+    current = found.state;
+  }
+  return { invariant, initial, steps };
+}
+
+function describeAction(action: number, detail: number): string {
+  switch (action) {
+    case Action.startUpdate:
+      return `update VM ${detail}`;
+    case Action.put:
+      return "put";
+    case Action.speculativeFill:
+      return `speculative TLB fill for VM ${detail}`;
+    default:
+      return PC_NAMES[detail] ?? `pc ${detail}`;
+  }
+}

@@ -1,0 +1,271 @@
+import type { MutantName } from "../core/Mutant.js";
+import {
+  BITMAP,
+  CPU_FIELDS,
+  CpuField,
+  CUR_IDX,
+  GENERATION,
+  LOCK,
+  type ModelLayout,
+} from "./ModelLayout.js";
+
+/**
+ * Where a CPU is in the algorithm. Each transition performs at most one access that another
+ * CPU can observe without the lock (active slots, VM ids, the generation, the lock word, the
+ * TLBs), together with any accesses to state that only the lock holder touches (bitmap,
+ * reservations, curIdx): those commute with every other CPU's steps, because no other CPU can
+ * touch that state until the lock is released, so merging them is sound. The steps mirror
+ * `src/core` one for one; `test/unit/check/conformance.test.ts` checks that run one at a time
+ * they give the core allocator's ids.
+ */
+export const Pc = {
+  idle: 0,
+  /** update: `vmid = atomic64_read(&kvm_vmid->id)`. */
+  readVmid: 1,
+  /** update: `old = atomic64_read(active)`; if 0, straight to the slow path. */
+  readActive: 2,
+  /** update: `vmid_gen_match(vmid)` reads the generation. */
+  checkGeneration: 3,
+  /** update: `cmpxchg(active, old, vmid)`; non-zero: done. */
+  compareExchange: 4,
+  /** xchg-fastpath mutant: `xchg(active, vmid)`; non-zero: done. */
+  exchange: 5,
+  /** slow path: take the lock (waits while held), re-read the VM id and the generation. */
+  lock: 6,
+  /** new_vmid: reservation lookup, old idx, search from curIdx; stores the VM id if found. */
+  newVmid: 7,
+  /** rollover: generation += N, clear the bitmap. */
+  bumpGeneration: 8,
+  /** flush_context: `xchg(active[aux], 0)` and reserve, for aux = 0 .. C-1. */
+  flushCpu: 9,
+  /** flush_context: the broadcast TLB flush. */
+  flush: 10,
+  /** new_vmid after a rollover: search from 1, store the VM id. */
+  allocateAfterRollover: 11,
+  /** slow path end: `active = vmid` and unlock (only this CPU and lock holders read active). */
+  publish: 12,
+  /** update returned: enter the guest (VTTBR := (vm, idx)) and fill the TLB. */
+  enterGuest: 13,
+} as const;
+
+/** Names of the program counters, for counterexamples. */
+export const PC_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(Pc).map(([n, c]) => [c, n]),
+);
+
+/** What a transition did, for counterexamples. */
+export const Action = {
+  startUpdate: 1,
+  put: 2,
+  step: 3,
+  speculativeFill: 4,
+} as const;
+
+/** Receives each successor: the new state, the CPU that moved, the action and, for a step, the pc it executed. */
+export type SuccessorSink = (next: Int32Array, cpu: number, action: number, detail: number) => void;
+
+/** The model's fixed parameters. */
+export interface StepModel {
+  readonly layout: ModelLayout;
+  readonly generations: number;
+  readonly puts: boolean;
+  readonly speculation: boolean;
+  readonly mutant: MutantName | undefined;
+}
+
+const idxOf = (id: number, n: number) => id % n;
+const generationOf = (id: number, n: number) => Math.floor(id / n);
+
+/**
+ * Calls `sink` for every successor of `state`. Returns true when some transition was cut by
+ * the generation bound (a rollover beyond `generations`).
+ */
+export function successors(model: StepModel, state: Int32Array, sink: SuccessorSink): boolean {
+  const { layout } = model;
+  let cut = false;
+  for (let cpu = 0; cpu < layout.cpus; cpu++) {
+    const base = layout.cpuBase + cpu * CPU_FIELDS;
+    const pc = state[base + CpuField.pc];
+    if (pc === Pc.idle) {
+      // The scheduler: load any VM's vCPU (update), or put the one it runs.
+      for (let vm = 1; vm <= layout.vms; vm++) {
+        const next = state.slice();
+        next[base + CpuField.pc] = Pc.readVmid;
+        next[base + CpuField.vm] = vm;
+        sink(next, cpu, Action.startUpdate, vm);
+      }
+      if (model.puts && state[base + CpuField.loadedVm] !== 0) {
+        const next = state.slice();
+        next[layout.active + cpu] = model.mutant === "clear-to-zero" ? 0 : layout.idCount;
+        next[base + CpuField.loadedVm] = 0;
+        next[base + CpuField.loadedIdx] = 0;
+        sink(next, cpu, Action.put, 0);
+      }
+    } else {
+      const next = state.slice();
+      if (step(model, next, cpu, base, pc)) sink(next, cpu, Action.step, pc);
+      else if (pc === Pc.bumpGeneration) cut = true;
+    }
+    if (model.speculation) {
+      const loadedVm = state[base + CpuField.loadedVm];
+      if (loadedVm !== 0) {
+        const bit = 1 << ((loadedVm - 1) * layout.idCount + state[base + CpuField.loadedIdx]);
+        if ((state[base + CpuField.tlb] & bit) === 0) {
+          const next = state.slice();
+          next[base + CpuField.tlb] |= bit;
+          sink(next, cpu, Action.speculativeFill, loadedVm);
+        }
+      }
+    }
+  }
+  return cut;
+}
+
+/** Executes CPU `cpu`'s step at `pc` on `s` in place; false when it cannot move (lock held, bound). */
+function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: number): boolean {
+  const { layout, mutant } = model;
+  const n = layout.idCount;
+  const vm = s[base + CpuField.vm];
+  const generation = () => s[GENERATION] * n;
+  const goto = (next: number) => {
+    s[base + CpuField.pc] = next;
+  };
+  switch (pc) {
+    case Pc.readVmid:
+      s[base + CpuField.vmid] = s[layout.vmId + vm - 1];
+      goto(mutant === "xchg-fastpath" ? Pc.checkGeneration : Pc.readActive);
+      return true;
+    case Pc.readActive: {
+      const old = s[layout.active + cpu];
+      s[base + CpuField.old] = old;
+      goto(old !== 0 ? Pc.checkGeneration : Pc.lock);
+      return true;
+    }
+    case Pc.checkGeneration: {
+      const match = generationOf(s[base + CpuField.vmid], n) === s[GENERATION];
+      if (!match) goto(Pc.lock);
+      else goto(mutant === "xchg-fastpath" ? Pc.exchange : Pc.compareExchange);
+      return true;
+    }
+    case Pc.compareExchange: {
+      const found = s[layout.active + cpu];
+      if (found === s[base + CpuField.old]) s[layout.active + cpu] = s[base + CpuField.vmid];
+      s[base + CpuField.old] = 0;
+      goto(found !== 0 ? Pc.enterGuest : Pc.lock);
+      return true;
+    }
+    case Pc.exchange: {
+      const found = s[layout.active + cpu];
+      s[layout.active + cpu] = s[base + CpuField.vmid];
+      goto(found !== 0 ? Pc.enterGuest : Pc.lock);
+      return true;
+    }
+    case Pc.lock: {
+      if (s[LOCK] !== 0) return false;
+      s[LOCK] = cpu + 1;
+      s[base + CpuField.old] = 0;
+      // Only lock holders write VM ids and the generation: stable from here to the unlock.
+      const vmid = s[layout.vmId + vm - 1];
+      s[base + CpuField.vmid] = vmid;
+      goto(generationOf(vmid, n) === s[GENERATION] ? Pc.publish : Pc.newVmid);
+      return true;
+    }
+    case Pc.newVmid: {
+      const vmid = s[base + CpuField.vmid];
+      if (vmid !== 0) {
+        const renewed = generation() + idxOf(vmid, n);
+        let hit = false;
+        for (let c = 0; c < layout.cpus; c++) {
+          if (s[layout.reserved + c] === vmid) {
+            hit = true;
+            s[layout.reserved + c] = renewed;
+            if (mutant === "early-exit-reserved") break;
+          }
+        }
+        const bit = 1 << idxOf(vmid, n);
+        const reuse = !hit && (s[BITMAP] & bit) === 0;
+        if (reuse) s[BITMAP] |= bit;
+        if (hit || reuse) {
+          s[layout.vmId + vm - 1] = renewed;
+          s[base + CpuField.vmid] = renewed;
+          goto(Pc.publish);
+          return true;
+        }
+      }
+      const idx = firstClear(s[BITMAP], s[CUR_IDX], n);
+      if (idx === n) {
+        s[base + CpuField.vmid] = 0; // dead from here: the allocation after a rollover is fresh
+        goto(Pc.bumpGeneration);
+        return true;
+      }
+      allocate(s, layout, base, vm, idx);
+      return true;
+    }
+    case Pc.bumpGeneration:
+      if (s[GENERATION] >= model.generations) return false;
+      s[GENERATION]++;
+      s[BITMAP] = 0;
+      s[base + CpuField.aux] = 0;
+      goto(Pc.flushCpu);
+      return true;
+    case Pc.flushCpu: {
+      const c = s[base + CpuField.aux];
+      let v = s[layout.active + c];
+      s[layout.active + c] = 0;
+      if (v === 0 && mutant !== "no-suspended-animation") v = s[layout.reserved + c];
+      s[BITMAP] |= 1 << idxOf(v, n);
+      s[layout.reserved + c] = v;
+      if (c + 1 < layout.cpus) s[base + CpuField.aux] = c + 1;
+      else {
+        s[base + CpuField.aux] = 0;
+        goto(Pc.flush);
+      }
+      return true;
+    }
+    case Pc.flush:
+      if (mutant !== "no-flush") {
+        for (let c = 0; c < layout.cpus; c++) s[layout.cpuBase + c * CPU_FIELDS + CpuField.tlb] = 0;
+      }
+      goto(Pc.allocateAfterRollover);
+      return true;
+    case Pc.allocateAfterRollover: {
+      const idx = firstClear(s[BITMAP], 1, n);
+      if (idx === n) throw new Error("internal error: no free VMID after a rollover");
+      allocate(s, layout, base, vm, idx);
+      return true;
+    }
+    case Pc.publish:
+      s[layout.active + cpu] = s[base + CpuField.vmid];
+      s[LOCK] = 0;
+      goto(Pc.enterGuest);
+      return true;
+    case Pc.enterGuest: {
+      const idx = idxOf(s[base + CpuField.vmid], n);
+      s[base + CpuField.loadedVm] = vm;
+      s[base + CpuField.loadedIdx] = idx;
+      s[base + CpuField.tlb] |= 1 << ((vm - 1) * n + idx);
+      s[base + CpuField.vm] = 0;
+      s[base + CpuField.vmid] = 0;
+      goto(Pc.idle);
+      return true;
+    }
+    default:
+      throw new Error(`internal error: unknown pc ${pc}`);
+  }
+}
+
+/** The first clear bit in [from, n), or n. */
+function firstClear(bitmap: number, from: number, n: number): number {
+  for (let i = from; i < n; i++) if ((bitmap & (1 << i)) === 0) return i;
+  return n;
+}
+
+/** Takes idx for `vm` (set bit, curIdx, store the VM id) and goes to publish. */
+function allocate(s: Int32Array, layout: ModelLayout, base: number, vm: number, idx: number): void {
+  const id = s[GENERATION] * layout.idCount + idx;
+  s[BITMAP] |= 1 << idx;
+  s[CUR_IDX] = idx;
+  s[layout.vmId + vm - 1] = id;
+  s[base + CpuField.vmid] = id;
+  s[base + CpuField.pc] = Pc.publish;
+}
