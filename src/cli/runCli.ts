@@ -1,9 +1,12 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import { CHECK_DEFAULTS } from "../check/CheckOptions.js";
+import { INVARIANT_NAMES, INVARIANTS } from "../check/invariants.js";
 import { MUTANT_NAMES, MUTANTS } from "../core/Mutant.js";
 import { STRATEGY_NAMES } from "../core/strategies/ReservedLookup.js";
 import { VmidInputError } from "../core/VmidInputError.js";
 import { STRESS_DEFAULTS } from "../runtime/StressOptions.js";
+import { checkCommand } from "./checkCommand.js";
 import { ExitCode } from "./ExitCode.js";
 import { genTraceCommand } from "./genTraceCommand.js";
 import { parseCount, parseMutant, parseReal, parseStrategy } from "./optionParsers.js";
@@ -179,6 +182,52 @@ function buildProgram(setExit: (code: number) => void): Command {
         Object.keys(options).filter((name) => command.getOptionValueSource(name) === "cli"),
       );
       setExit(await stressCommand(options, explicit));
+    });
+
+  const k = CHECK_DEFAULTS;
+  program
+    .command("check")
+    .description(
+      "Explore every interleaving of a small configuration (breadth-first, so the first\n" +
+        "counterexample is a shortest one) at the seed's atomic granularity, with a hardware\n" +
+        "model of each CPU's loaded guest and TLB, and check the named invariants.",
+    )
+    .option("--cpus <N>", "CPUs, 1..4", parseCount, k.cpus)
+    .option("--vms <V>", "VMs, 1..8 (symmetric), with V x 2^B <= 31", parseCount, k.vms)
+    .option("--bits <B>", "VMID width, 1..4, with 2^B - 1 > N", parseCount, k.bits)
+    .option(
+      "--generations <G>",
+      "generations explored; 3 = two full rollovers",
+      parseCount,
+      k.generations,
+    )
+    .addOption(
+      new Option("--mutant <name>", "check a deliberate bug instead")
+        .choices(MUTANT_NAMES)
+        .argParser(parseMutant),
+    )
+    .option("--speculation", "a CPU may fill its TLB for its loaded guest at any step", false)
+    .option("--no-puts", "schedulers never put a vCPU (the seed, before clearActive)")
+    .addOption(
+      new Option("--invariant <name>", "check only this invariant (repeatable; default: all)")
+        .choices(INVARIANT_NAMES)
+        .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+    )
+    .option(
+      "--max-states <S>",
+      "stop, inconclusive, after this many states",
+      parseCount,
+      k.maxStates,
+    )
+    .option("--json", "print the result as JSON", false)
+    .addHelpText(
+      "after",
+      `\nInvariants:\n${INVARIANT_NAMES.map((name) => `  ${name}: ${INVARIANTS[name]}`).join("\n")}\n` +
+        "\nExit codes: 0 every invariant holds over the full exploration, 1 counterexample,\n" +
+        "2 bad input, 3 fault, 4 bounded or inconclusive (a bound was hit: no verdict).",
+    )
+    .action((options) => {
+      setExit(checkCommand(options));
     });
 
   return program;

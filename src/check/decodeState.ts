@@ -1,0 +1,75 @@
+import {
+  BITMAP,
+  CPU_FIELDS,
+  CpuField,
+  CUR_IDX,
+  GENERATION,
+  LOCK,
+  type ModelLayout,
+} from "./ModelLayout.js";
+import { PC_NAMES } from "./stepModel.js";
+
+/** One CPU of a decoded model state. */
+export interface DecodedCpu {
+  /** Where it is in the algorithm (`idle`, `readActive`, `flushCpu`, ...). */
+  readonly pc: string;
+  /** The VM of its update in progress, 0 when idle. */
+  readonly vm: number;
+  /** The update's locals: the VM id it read and the old active id (hex; "0" when unset). */
+  readonly vmid: string;
+  readonly old: string;
+  /** The guest it runs or last ran (VTTBR), `vm 0` for none. */
+  readonly loaded: { readonly vm: number; readonly idx: number };
+  /** Its TLB entries as (vm, idx), ascending. */
+  readonly tlb: readonly { readonly vm: number; readonly idx: number }[];
+}
+
+/** A model state in the allocator's terms; ids in lowercase hex as `vmid replay` prints them. */
+export interface DecodedState {
+  readonly generation: string;
+  readonly allocatedIdx: readonly number[];
+  readonly curIdx: number;
+  /** The CPU holding the lock, -1 when free. */
+  readonly lockHolder: number;
+  readonly active: readonly string[];
+  readonly reserved: readonly string[];
+  /** VM v's id at index v - 1. */
+  readonly vmIds: readonly string[];
+  readonly cpus: readonly DecodedCpu[];
+}
+
+/** Decodes a model state. */
+export function decodeState(layout: ModelLayout, state: Int32Array): DecodedState {
+  const n = layout.idCount;
+  const hex = (v: number) => v.toString(16);
+  const cpus: DecodedCpu[] = [];
+  for (let cpu = 0; cpu < layout.cpus; cpu++) {
+    const base = layout.cpuBase + cpu * CPU_FIELDS;
+    const tlbBits = state[base + CpuField.tlb];
+    const tlb: { vm: number; idx: number }[] = [];
+    for (let vm = 1; vm <= layout.vms; vm++) {
+      for (let idx = 0; idx < n; idx++)
+        if (tlbBits & (1 << ((vm - 1) * n + idx))) tlb.push({ vm, idx });
+    }
+    cpus.push({
+      pc: PC_NAMES[state[base + CpuField.pc]] ?? "?",
+      vm: state[base + CpuField.vm],
+      vmid: hex(state[base + CpuField.vmid]),
+      old: hex(state[base + CpuField.old]),
+      loaded: { vm: state[base + CpuField.loadedVm], idx: state[base + CpuField.loadedIdx] },
+      tlb,
+    });
+  }
+  const allocatedIdx: number[] = [];
+  for (let idx = 0; idx < n; idx++) if (state[BITMAP] & (1 << idx)) allocatedIdx.push(idx);
+  return {
+    generation: hex(state[GENERATION] * n),
+    allocatedIdx,
+    curIdx: state[CUR_IDX],
+    lockHolder: state[LOCK] - 1,
+    active: Array.from({ length: layout.cpus }, (_, c) => hex(state[layout.active + c])),
+    reserved: Array.from({ length: layout.cpus }, (_, c) => hex(state[layout.reserved + c])),
+    vmIds: Array.from({ length: layout.vms }, (_, v) => hex(state[layout.vmId + v])),
+    cpus,
+  };
+}

@@ -1,0 +1,58 @@
+import { CHECK_DEFAULTS, type CheckOptions } from "../check/CheckOptions.js";
+import type { CheckResult } from "../check/CheckResult.js";
+import { explore } from "../check/explore.js";
+import type { InvariantName } from "../check/invariants.js";
+import type { MutantName } from "../core/Mutant.js";
+import { ExitCode } from "./ExitCode.js";
+import { checkResultJson, formatCheckResult } from "./formatCheckResult.js";
+
+/** What commander hands `vmid check`. */
+export interface CheckCommandOptions {
+  readonly cpus: number;
+  readonly vms: number;
+  readonly bits: number;
+  readonly generations: number;
+  readonly mutant?: MutantName;
+  readonly speculation: boolean;
+  readonly puts: boolean;
+  readonly invariant?: InvariantName[];
+  readonly maxStates: number;
+  readonly json: boolean;
+}
+
+const EXIT_OF: Record<CheckResult["verdict"], number> = {
+  holds: ExitCode.ok,
+  violated: ExitCode.violation,
+  bounded: ExitCode.inconclusive,
+  inconclusive: ExitCode.inconclusive,
+};
+
+/** `vmid check`: explores every interleaving of a small configuration. */
+export function checkCommand(options: CheckCommandOptions): number {
+  const check: CheckOptions = {
+    cpus: options.cpus,
+    vms: options.vms,
+    bits: options.bits,
+    generations: options.generations,
+    puts: options.puts,
+    speculation: options.speculation,
+    mutant: options.mutant,
+    invariants: options.invariant ?? CHECK_DEFAULTS.invariants,
+    maxStates: options.maxStates,
+  };
+  const progress = process.stderr.isTTY
+    ? (states: number, depth: number) => {
+        process.stderr.write(
+          `\rcheck: ${states.toLocaleString("en-US")} states, depth ${depth}   `,
+        );
+      }
+    : undefined;
+  const result = explore(check, { onProgress: progress });
+  if (progress !== undefined) process.stderr.write("\r\x1b[K");
+  process.stdout.write(
+    options.json
+      ? `${JSON.stringify(checkResultJson(result), null, 2)}\n`
+      : formatCheckResult(result),
+  );
+  return EXIT_OF[result.verdict];
+}

@@ -1,0 +1,141 @@
+import type { CheckOptions } from "../check/CheckOptions.js";
+import type { CheckResult } from "../check/CheckResult.js";
+import { type DecodedState, decodeState } from "../check/decodeState.js";
+import { INVARIANTS } from "../check/invariants.js";
+import { modelLayout } from "../check/ModelLayout.js";
+
+const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
+/** The `vmid check` command line that repeats a check. */
+export function checkCommandLine(options: CheckOptions): string {
+  const parts = [
+    `vmid check --cpus ${options.cpus} --vms ${options.vms} --bits ${options.bits} --generations ${options.generations}`,
+  ];
+  if (options.mutant !== undefined) parts.push(`--mutant ${options.mutant}`);
+  if (options.speculation) parts.push("--speculation");
+  if (!options.puts) parts.push("--no-puts");
+  if (options.invariants.length < Object.keys(INVARIANTS).length) {
+    parts.push(...options.invariants.map((name) => `--invariant ${name}`));
+  }
+  return parts.join(" ");
+}
+
+const tlbText = (entries: DecodedState["cpus"][number]["tlb"]) =>
+  `{${entries.map((e) => `(vm${e.vm},${e.idx})`).join(" ")}}`;
+
+/** What changed from one decoded state to the next, as short phrases. */
+function changes(before: DecodedState, after: DecodedState): string[] {
+  const found: string[] = [];
+  if (before.generation !== after.generation)
+    found.push(`generation ${before.generation}->${after.generation}`);
+  if (before.allocatedIdx.join() !== after.allocatedIdx.join())
+    found.push(`map {${after.allocatedIdx.join(",")}}`);
+  if (before.curIdx !== after.curIdx) found.push(`curIdx ${after.curIdx}`);
+  if (before.lockHolder !== after.lockHolder) {
+    found.push(after.lockHolder >= 0 ? `lock taken by cpu${after.lockHolder}` : "lock released");
+  }
+  after.active.forEach((v, c) => {
+    if (v !== before.active[c]) found.push(`active[${c}] ${before.active[c]}->${v}`);
+  });
+  after.reserved.forEach((v, c) => {
+    if (v !== before.reserved[c]) found.push(`reserved[${c}] ${before.reserved[c]}->${v}`);
+  });
+  after.vmIds.forEach((v, i) => {
+    if (v !== before.vmIds[i]) found.push(`vm${i + 1}.id ${before.vmIds[i]}->${v}`);
+  });
+  after.cpus.forEach((cpu, c) => {
+    const was = before.cpus[c];
+    if (cpu.vmid !== was.vmid && cpu.vmid !== "0") found.push(`cpu${c} vmid=${cpu.vmid}`);
+    if (cpu.old !== was.old && cpu.old !== "0") found.push(`cpu${c} old=${cpu.old}`);
+    if (cpu.loaded.vm !== was.loaded.vm || cpu.loaded.idx !== was.loaded.idx) {
+      found.push(
+        cpu.loaded.vm === 0
+          ? `cpu${c} unloads its guest`
+          : `cpu${c} runs vm${cpu.loaded.vm} idx ${cpu.loaded.idx}`,
+      );
+    }
+    if (tlbText(cpu.tlb) !== tlbText(was.tlb)) found.push(`tlb${c} ${tlbText(cpu.tlb)}`);
+  });
+  return found;
+}
+
+/** The human-readable report of a check. */
+export function formatCheckResult(result: CheckResult): string {
+  const { options, stats } = result;
+  const lines: string[] = [];
+  const model = `${options.cpus} CPUs, ${options.vms} VMs, bits ${options.bits}, generations ${options.generations}`;
+  const flags = [
+    options.puts ? "puts" : "no puts",
+    options.speculation ? "speculation" : "no speculation",
+    options.mutant === undefined ? "" : `mutant ${options.mutant}`,
+  ].filter((part) => part !== "");
+  lines.push(`vmid check: ${model}, ${flags.join(", ")}`);
+  lines.push(`invariants: ${options.invariants.join(", ")}`);
+  switch (result.verdict) {
+    case "holds":
+      lines.push(
+        "verdict: HOLDS: every invariant held in every reachable state (full exploration, no bound hit)",
+      );
+      break;
+    case "bounded":
+      lines.push(
+        `verdict: BOUNDED: no violation below the generation bound, but ${integer.format(stats.cutTransitions)} ` +
+          `states wanted a rollover past generation ${options.generations}: not a proof for more generations`,
+      );
+      break;
+    case "inconclusive":
+      lines.push(
+        `verdict: INCONCLUSIVE: stopped at --max-states ${integer.format(options.maxStates)}`,
+      );
+      break;
+    case "violated": {
+      const { counterexample } = result;
+      lines.push(
+        `verdict: VIOLATED ${counterexample.invariant}: ${INVARIANTS[counterexample.invariant]}`,
+      );
+      lines.push(`shortest counterexample, ${counterexample.steps.length} steps:`);
+      const layout = modelLayout(options.cpus, options.vms, options.bits);
+      let before = decodeState(layout, counterexample.initial);
+      counterexample.steps.forEach((step, i) => {
+        const after = decodeState(layout, step.state);
+        const what = changes(before, after).join("; ");
+        lines.push(
+          `  ${String(i + 1).padStart(3)}  cpu${step.cpu}  ${step.action.padEnd(24)} ${what}`,
+        );
+        before = after;
+      });
+      lines.push(`final state: ${JSON.stringify(before)}`);
+      break;
+    }
+  }
+  lines.push(
+    `states ${integer.format(stats.states)}, transitions ${integer.format(stats.transitions)}, depth ${stats.depth}, ` +
+      `${(stats.elapsedMs / 1000).toFixed(1)} s, ${integer.format(stats.statesPerSecond)} states/s, peak memory ${integer.format(stats.peakMemoryMiB)} MiB`,
+  );
+  lines.push(`replay: ${checkCommandLine(options)}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** The result as JSON-ready data (states decoded). */
+export function checkResultJson(result: CheckResult): Record<string, unknown> {
+  const base = {
+    verdict: result.verdict,
+    options: result.options,
+    stats: result.stats,
+    replay: checkCommandLine(result.options),
+  };
+  if (result.verdict !== "violated") return base;
+  const layout = modelLayout(result.options.cpus, result.options.vms, result.options.bits);
+  return {
+    ...base,
+    counterexample: {
+      invariant: result.counterexample.invariant,
+      initial: decodeState(layout, result.counterexample.initial),
+      steps: result.counterexample.steps.map((step) => ({
+        cpu: step.cpu,
+        action: step.action,
+        state: decodeState(layout, step.state),
+      })),
+    },
+  };
+}
