@@ -1,8 +1,10 @@
 import { type CheckOptions, validateCheckOptions } from "./CheckOptions.js";
 import type { CheckResult, CheckStats, Counterexample, CounterexampleStep } from "./CheckResult.js";
-import { canonicalState, stateFromKey, stateKey } from "./canonicalState.js";
+import { canonicalState } from "./canonicalState.js";
 import { violatedInvariant } from "./invariants.js";
 import { initialState, modelLayout } from "./ModelLayout.js";
+import { StatePacker } from "./StatePacker.js";
+import { StateStore } from "./StateStore.js";
 import { Action, PC_NAMES, type StepModel, successors } from "./stepModel.js";
 
 /** Hooks a caller may pass; the engine prints nothing. */
@@ -28,38 +30,37 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
   const started = performance.now();
   let peakRss = process.memoryUsage.rss();
 
-  const keys: string[] = [];
-  const parents: number[] = [];
-  const depths: number[] = [];
-  const index = new Map<string, number>();
+  const packer = new StatePacker(layout, options.generations);
+  const store = new StateStore(packer.words);
+  const packed = new Uint32Array(packer.words);
   const add = (state: Int32Array, parent: number, depth: number): void => {
-    const key = stateKey(canonicalState(layout, state));
-    if (index.has(key)) return;
-    index.set(key, keys.length);
-    keys.push(key);
-    parents.push(parent);
-    depths.push(depth);
+    packer.pack(canonicalState(layout, state), packed);
+    store.add(packed, parent, depth);
   };
   add(initialState(layout), -1, 0);
 
   let transitions = 0;
   let cutTransitions = 0;
   let hitMaxStates = false;
+  let deepest = 0;
   let violation:
     | { at: number; invariant: NonNullable<ReturnType<typeof violatedInvariant>> }
     | undefined;
-  for (let at = 0; at < keys.length; at++) {
-    const state = stateFromKey(keys[at]);
+  const state = new Int32Array(layout.length);
+  for (let at = 0; at < store.size; at++) {
+    const { words, offset } = store.wordsOf(at);
+    packer.unpack(words, offset, state);
     const invariant = violatedInvariant(layout, state, options.invariants);
     if (invariant !== undefined) {
       violation = { at, invariant };
       break;
     }
-    if (keys.length >= options.maxStates) {
+    if (store.size >= options.maxStates) {
       hitMaxStates = true;
       break;
     }
-    const depth = depths[at] + 1;
+    const depth = store.depthOf(at) + 1;
+    if (depth > deepest) deepest = depth - 1;
     const cut = successors(model, state, (next) => {
       transitions++;
       add(next, at, depth);
@@ -67,23 +68,23 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
     if (cut) cutTransitions++;
     if (at % 100_000 === 0) {
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
-      hooks.onProgress?.(keys.length, depths[at]);
+      hooks.onProgress?.(store.size, store.depthOf(at));
     }
   }
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
 
   const elapsedMs = performance.now() - started;
   const stats: CheckStats = {
-    states: keys.length,
+    states: store.size,
     transitions,
-    depth: depths.reduce((deepest, d) => Math.max(deepest, d), 0),
+    depth: Math.max(deepest, violation === undefined ? 0 : store.depthOf(violation.at)),
     elapsedMs,
-    statesPerSecond: elapsedMs > 0 ? keys.length / (elapsedMs / 1000) : 0,
+    statesPerSecond: elapsedMs > 0 ? store.size / (elapsedMs / 1000) : 0,
     peakMemoryMiB: peakRss / 2 ** 20,
     cutTransitions,
   };
   if (violation !== undefined) {
-    const counterexample = concretePath(model, keys, parents, violation.at, violation.invariant);
+    const counterexample = concretePath(model, packer, store, violation.at, violation.invariant);
     return { verdict: "violated", options, stats, counterexample };
   }
   if (hitMaxStates) return { verdict: "inconclusive", options, stats };
@@ -98,23 +99,25 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
  */
 function concretePath(
   model: StepModel,
-  keys: readonly string[],
-  parents: readonly number[],
+  packer: StatePacker,
+  store: StateStore,
   at: number,
   invariant: Counterexample["invariant"],
 ): Counterexample {
   const chain: number[] = [];
-  for (let i = at; i !== -1; i = parents[i]) chain.push(i);
+  for (let i = at; i !== -1; i = store.parentOf(i)) chain.push(i);
   chain.reverse();
   const initial = initialState(model.layout);
+  const packed = new Uint32Array(packer.words);
   let current = initial;
   const steps: CounterexampleStep[] = [];
   for (const target of chain.slice(1)) {
     let found: CounterexampleStep | undefined;
     successors(model, current, (next, cpu, action, detail) => {
-      if (found === undefined && stateKey(canonicalState(model.layout, next)) === keys[target]) {
+      if (found !== undefined) return;
+      packer.pack(canonicalState(model.layout, next), packed);
+      if (store.equals(target, packed))
         found = { cpu, action: describeAction(action, detail), state: next };
-      }
     });
     if (found === undefined) throw new Error("internal error: counterexample path does not replay");
     steps.push(found);

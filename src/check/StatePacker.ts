@@ -1,0 +1,80 @@
+import { CPU_FIELDS, type ModelLayout } from "./ModelLayout.js";
+
+const bitsFor = (maxValue: number) => Math.max(1, 32 - Math.clz32(maxValue));
+
+/**
+ * Packs a model state (one Int32 per field) into as few 32-bit words as its value ranges
+ * allow: 2 CPUs, 4 VMs, 2-bit ids take 5 words instead of 28. Fields are written in layout
+ * order, each in just enough bits, and may straddle a word boundary.
+ */
+export class StatePacker {
+  /** Words per packed state. */
+  readonly words: number;
+  private readonly widths: Uint8Array;
+
+  constructor(layout: ModelLayout, generations: number) {
+    const n = layout.idCount;
+    const id = bitsFor((generations + 1) * n);
+    const shared = [bitsFor(generations), n, bitsFor(n - 1), bitsFor(layout.cpus)];
+    const perCpu = [
+      4,
+      bitsFor(layout.vms),
+      id,
+      id,
+      bitsFor(layout.cpus),
+      bitsFor(layout.vms),
+      bitsFor(n - 1),
+      layout.vms * n,
+    ];
+    if (perCpu.length !== CPU_FIELDS)
+      throw new Error("internal error: packer out of date with the layout");
+    const widths = [
+      ...shared,
+      ...Array(2 * layout.cpus).fill(id),
+      ...Array(layout.vms).fill(id),
+      ...Array.from({ length: layout.cpus }, () => perCpu).flat(),
+    ];
+    if (widths.length !== layout.length)
+      throw new Error("internal error: packer out of date with the layout");
+    this.widths = Uint8Array.from(widths);
+    this.words = Math.ceil(widths.reduce((sum, w) => sum + w, 0) / 32);
+  }
+
+  /** Writes `state` packed into `out` (length `words`). */
+  pack(state: Int32Array, out: Uint32Array): void {
+    out.fill(0);
+    let word = 0;
+    let bit = 0;
+    const widths = this.widths;
+    for (let field = 0; field < widths.length; field++) {
+      const width = widths[field];
+      const value = state[field] >>> 0;
+      out[word] |= value << bit;
+      if (bit + width > 32) out[word + 1] |= value >>> (32 - bit);
+      bit += width;
+      if (bit >= 32) {
+        word++;
+        bit -= 32;
+      }
+    }
+  }
+
+  /** Reads a packed state from `words` at `offset` into `out`. */
+  unpack(words: Uint32Array, offset: number, out: Int32Array): void {
+    let word = offset;
+    let bit = 0;
+    const widths = this.widths;
+    for (let field = 0; field < widths.length; field++) {
+      const width = widths[field];
+      const mask = width === 32 ? 0xffffffff : (1 << width) - 1;
+      let value = words[word] >>> bit;
+      if (bit + width > 32) value |= words[word + 1] << (32 - bit);
+      out[field] = (value & mask) | 0;
+      bit += width;
+      if (bit >= 32) {
+        word++;
+        bit -= 32;
+      }
+    }
+  }
+}
