@@ -16,6 +16,8 @@ export interface CheckOptions {
   readonly puts: boolean;
   /** Whether a CPU may fill its TLB for its loaded guest at any step (speculation). */
   readonly speculation: boolean;
+  /** Leaving a guest for an update makes it unreachable for TLB fills (see StepModel). */
+  readonly exitUnloads: boolean;
   readonly mutant?: MutantName;
   /** The invariants to check; all by default. */
   readonly invariants: readonly InvariantName[];
@@ -31,6 +33,7 @@ export const CHECK_DEFAULTS = {
   generations: 3,
   puts: true,
   speculation: false,
+  exitUnloads: false,
   invariants: INVARIANT_NAMES,
   maxStates: 20_000_000,
 } as const satisfies Partial<CheckOptions>;

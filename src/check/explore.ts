@@ -26,6 +26,17 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
     puts: options.puts,
     speculation: options.speculation,
     mutant: options.mutant,
+    exitUnloads: options.exitUnloads,
+    trackTlb: options.speculation || options.invariants.includes("UniqueVMIDPerCPU"),
+    trackLoaded:
+      options.speculation ||
+      options.puts ||
+      options.invariants.some(
+        (name) =>
+          name === "UniqueVMIDPerCPU" ||
+          name.startsWith("SameVMID") ||
+          name === "LoadedVMIDPerTask",
+      ),
   };
   const started = performance.now();
   let peakRss = process.memoryUsage.rss();

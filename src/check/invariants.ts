@@ -17,6 +17,8 @@ export const INVARIANTS = {
   UniqueVMIDPerCPU: "no CPU's TLB holds entries of two different VMs under one idx",
   SameVMIDActiveTask: "CPUs outside update with the same VM loaded have the same idx",
   SameVMIDPerTask: "every CPU outside update with VM x loaded runs x's current idx",
+  LoadedVMIDPerTask:
+    "every CPU with VM x loaded, even one whose update for another VM is under way, holds x's current idx (the TLA+ model's SameVMIDPerTask)",
   UniqueCurrentIds: "(1) no two VMs hold the same id of the current generation",
   CurrentIdsInMap:
     "(2) with the lock free: every current-generation VM id has its bit set, and bits 1..curIdx are set once the generation allocated",
@@ -75,6 +77,15 @@ const HOLDS: Record<InvariantName, Predicate> = {
     for (let cpu = 0; cpu < layout.cpus; cpu++) {
       const vm = cpuWord(layout, s, cpu, CpuField.loadedVm);
       if (vm === 0 || cpuWord(layout, s, cpu, CpuField.pc) !== Pc.idle) continue;
+      if (s[layout.vmId + vm - 1] % layout.idCount !== cpuWord(layout, s, cpu, CpuField.loadedIdx))
+        return false;
+    }
+    return true;
+  },
+  LoadedVMIDPerTask(layout, s) {
+    for (let cpu = 0; cpu < layout.cpus; cpu++) {
+      const vm = cpuWord(layout, s, cpu, CpuField.loadedVm);
+      if (vm === 0) continue;
       if (s[layout.vmId + vm - 1] % layout.idCount !== cpuWord(layout, s, cpu, CpuField.loadedIdx))
         return false;
     }

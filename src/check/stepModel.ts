@@ -71,6 +71,19 @@ export interface StepModel {
   readonly puts: boolean;
   readonly speculation: boolean;
   readonly mutant: MutantName | undefined;
+  /**
+   * A CPU leaving its guest for an update can no longer fill TLB entries for it (what KVM's
+   * exit path does by installing the host's stage-2 state); off by default, as in the TLA+
+   * model, where the last guest stays loaded until the next guest entry.
+   */
+  readonly exitUnloads: boolean;
+  /**
+   * Keep TLB contents / the loaded guest in the state. The algorithm never reads either, so
+   * when no checked invariant (and no speculation) reads them they are left at 0: states
+   * that differ only there have the same futures, and the state space shrinks.
+   */
+  readonly trackTlb: boolean;
+  readonly trackLoaded: boolean;
 }
 
 const idxOf = (id: number, n: number) => id % n;
@@ -92,6 +105,10 @@ export function successors(model: StepModel, state: Int32Array, sink: SuccessorS
         const next = state.slice();
         next[base + CpuField.pc] = Pc.readVmid;
         next[base + CpuField.vm] = vm;
+        if (model.exitUnloads) {
+          next[base + CpuField.loadedVm] = 0;
+          next[base + CpuField.loadedIdx] = 0;
+        }
         sink(next, cpu, Action.startUpdate, vm);
       }
       if (model.puts && state[base + CpuField.loadedVm] !== 0) {
@@ -241,9 +258,11 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       return true;
     case Pc.enterGuest: {
       const idx = idxOf(s[base + CpuField.vmid], n);
-      s[base + CpuField.loadedVm] = vm;
-      s[base + CpuField.loadedIdx] = idx;
-      s[base + CpuField.tlb] |= 1 << ((vm - 1) * n + idx);
+      if (model.trackLoaded) {
+        s[base + CpuField.loadedVm] = vm;
+        s[base + CpuField.loadedIdx] = idx;
+      }
+      if (model.trackTlb) s[base + CpuField.tlb] |= 1 << ((vm - 1) * n + idx);
       s[base + CpuField.vm] = 0;
       s[base + CpuField.vmid] = 0;
       goto(Pc.idle);

@@ -14,6 +14,7 @@ export interface CheckCommandOptions {
   readonly generations: number;
   readonly mutant?: MutantName;
   readonly speculation: boolean;
+  readonly exitUnloads: boolean;
   readonly puts: boolean;
   readonly invariant?: InvariantName[];
   readonly maxStates: number;
@@ -36,6 +37,7 @@ export function checkCommand(options: CheckCommandOptions): number {
     generations: options.generations,
     puts: options.puts,
     speculation: options.speculation,
+    exitUnloads: options.exitUnloads,
     mutant: options.mutant,
     invariants: options.invariant ?? CHECK_DEFAULTS.invariants,
     maxStates: options.maxStates,

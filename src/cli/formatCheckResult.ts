@@ -13,6 +13,7 @@ export function checkCommandLine(options: CheckOptions): string {
   ];
   if (options.mutant !== undefined) parts.push(`--mutant ${options.mutant}`);
   if (options.speculation) parts.push("--speculation");
+  if (options.exitUnloads) parts.push("--exit-unloads");
   if (!options.puts) parts.push("--no-puts");
   if (options.invariants.length < Object.keys(INVARIANTS).length) {
     parts.push(...options.invariants.map((name) => `--invariant ${name}`));
@@ -67,6 +68,7 @@ export function formatCheckResult(result: CheckResult): string {
   const flags = [
     options.puts ? "puts" : "no puts",
     options.speculation ? "speculation" : "no speculation",
+    options.exitUnloads ? "exit unloads the guest" : "",
     options.mutant === undefined ? "" : `mutant ${options.mutant}`,
   ].filter((part) => part !== "");
   lines.push(`vmid check: ${model}, ${flags.join(", ")}`);

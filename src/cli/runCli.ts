@@ -208,6 +208,11 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .option("--speculation", "a CPU may fill its TLB for its loaded guest at any step", false)
     .option("--no-puts", "schedulers never put a vCPU (the seed, before clearActive)")
+    .option(
+      "--exit-unloads",
+      "a CPU leaving its guest for an update can no longer fill TLB entries for it",
+      false,
+    )
     .addOption(
       new Option("--invariant <name>", "check only this invariant (repeatable; default: all)")
         .choices(INVARIANT_NAMES)
