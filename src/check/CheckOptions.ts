@@ -34,7 +34,11 @@ export const CHECK_DEFAULTS = {
   puts: true,
   speculation: false,
   exitUnloads: false,
-  invariants: INVARIANT_NAMES,
+  // LoadedVMIDPerTask is the TLA+ model's SameVMIDPerTask, which the algorithm is known not to
+  // keep (docs/unique-vmid-per-cpu.md): checked only when asked for.
+  invariants: INVARIANT_NAMES.filter(
+    (name) => name !== "LoadedVMIDPerTask",
+  ) as readonly InvariantName[],
   maxStates: 20_000_000,
 } as const satisfies Partial<CheckOptions>;
 

@@ -4,13 +4,13 @@ const CHUNK_STATES = 1 << 20;
 /**
  * The explored states, packed: each state's words, its BFS parent and depth, in chunked typed
  * arrays, and an open-addressing hash table of state indices for membership. Memory is about
- * (4 x words + 9) bytes per state plus the table, with no per-state object.
+ * (4 x words + 6) bytes per state plus the table, with no per-state object.
  */
 export class StateStore {
   private readonly words: number;
   private readonly chunks: Uint32Array[] = [];
   private readonly parentChunks: Int32Array[] = [];
-  private readonly depthChunks: Uint8Array[] = [];
+  private readonly depthChunks: Uint16Array[] = [];
   private table: Int32Array;
   private mask: number;
   /** States stored. */
@@ -36,12 +36,13 @@ export class StateStore {
     if (chunk === this.chunks.length) {
       this.chunks.push(new Uint32Array(CHUNK_STATES * this.words));
       this.parentChunks.push(new Int32Array(CHUNK_STATES));
-      this.depthChunks.push(new Uint8Array(CHUNK_STATES));
+      this.depthChunks.push(new Uint16Array(CHUNK_STATES));
     }
     const within = index & (CHUNK_STATES - 1);
     this.chunks[chunk].set(packed, within * this.words);
     this.parentChunks[chunk][within] = parent;
-    this.depthChunks[chunk][within] = Math.min(depth, 255);
+    if (depth > 0xffff) throw new Error("internal error: BFS depth beyond 65535");
+    this.depthChunks[chunk][within] = depth;
     this.table[slot] = index + 1;
     if (this.size * 2 > this.table.length) this.grow();
     return true;
@@ -56,7 +57,7 @@ export class StateStore {
     return this.parentChunks[index >>> 20][index & (CHUNK_STATES - 1)];
   }
 
-  /** BFS depth of state `index` (saturates at 255). */
+  /** BFS depth of state `index`. */
   depthOf(index: number): number {
     return this.depthChunks[index >>> 20][index & (CHUNK_STATES - 1)];
   }
@@ -70,7 +71,7 @@ export class StateStore {
 
   /** Bytes held by the store's arrays. */
   byteSize(): number {
-    return this.chunks.length * CHUNK_STATES * (4 * this.words + 5) + this.table.byteLength;
+    return this.chunks.length * CHUNK_STATES * (4 * this.words + 6) + this.table.byteLength;
   }
 
   private hash(words: Uint32Array, offset: number): number {

@@ -1,4 +1,4 @@
-import type { CheckOptions } from "../check/CheckOptions.js";
+import { CHECK_DEFAULTS, type CheckOptions } from "../check/CheckOptions.js";
 import type { CheckResult } from "../check/CheckResult.js";
 import { type DecodedState, decodeState } from "../check/decodeState.js";
 import { INVARIANTS } from "../check/invariants.js";
@@ -15,7 +15,11 @@ export function checkCommandLine(options: CheckOptions): string {
   if (options.speculation) parts.push("--speculation");
   if (options.exitUnloads) parts.push("--exit-unloads");
   if (!options.puts) parts.push("--no-puts");
-  if (options.invariants.length < Object.keys(INVARIANTS).length) {
+  const defaults = CHECK_DEFAULTS.invariants;
+  const isDefault =
+    options.invariants.length === defaults.length &&
+    options.invariants.every((n) => defaults.includes(n));
+  if (!isDefault) {
     parts.push(...options.invariants.map((name) => `--invariant ${name}`));
   }
   return parts.join(" ");

@@ -214,7 +214,10 @@ function buildProgram(setExit: (code: number) => void): Command {
       false,
     )
     .addOption(
-      new Option("--invariant <name>", "check only this invariant (repeatable; default: all)")
+      new Option(
+        "--invariant <name>",
+        "check only this invariant (repeatable; default: all but LoadedVMIDPerTask)",
+      )
         .choices(INVARIANT_NAMES)
         .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
     )

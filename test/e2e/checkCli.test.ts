@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { runVmid } from "./_support/runVmid.js";
+
+/*
+ * vmid check end to end: verdicts map to exit codes (0 holds, 1 violated, 4 bounded or
+ * inconclusive, 2 bad input), and reports carry what a user needs (verdict, counterexample,
+ * replay command). Configurations are the smallest with known outcomes (see
+ * docs/unique-vmid-per-cpu.md and test/unit/check/).
+ */
+describe("vmid check", () => {
+  test("defaults (3 VMs, 3 usable ids: no rollover possible): HOLDS, exit 0", () => {
+    const result = runVmid(["check"]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /^verdict: HOLDS/m);
+    assert.match(result.stdout, /^replay: vmid check --cpus 2 --vms 3 --bits 2 --generations 3$/m);
+  });
+
+  test("no-flush on 4 VMs: VIOLATED UniqueVMIDPerCPU with a counterexample, exit 1", () => {
+    const args = ["check", "--vms", "4", "--mutant", "no-flush", "--invariant", "UniqueVMIDPerCPU"];
+    const result = runVmid(args);
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stdout, /^verdict: VIOLATED UniqueVMIDPerCPU/m);
+    assert.match(result.stdout, /^shortest counterexample, \d+ steps:$/m);
+    // A rollover happens in it (the mutant's flush is what is missing), and the replay
+    // command repeats the mutant and the invariant.
+    assert.match(result.stdout, /bumpGeneration/);
+    assert.match(result.stdout, /^replay: .*--mutant no-flush --invariant UniqueVMIDPerCPU$/m);
+  });
+
+  test("--json: the verdict and decoded counterexample states", () => {
+    const args = [
+      "check",
+      "--vms",
+      "4",
+      "--mutant",
+      "no-flush",
+      "--invariant",
+      "UniqueVMIDPerCPU",
+      "--json",
+    ];
+    const result = runVmid(args);
+    assert.equal(result.status, 1, result.stderr);
+    const json = JSON.parse(result.stdout);
+    assert.equal(json.verdict, "violated");
+    assert.equal(json.counterexample.invariant, "UniqueVMIDPerCPU");
+    const last = json.counterexample.steps.at(-1).state;
+    const collides = last.cpus.some((cpu: { tlb: { vm: number; idx: number }[] }) =>
+      cpu.tlb.some((a) => cpu.tlb.some((b) => a.idx === b.idx && a.vm !== b.vm)),
+    );
+    assert.ok(collides, "the last state has a TLB with two VMs under one idx");
+  });
+
+  test("a generation bound that cuts a rollover: BOUNDED, exit 4, never HOLDS", () => {
+    const result = runVmid(["check", "--vms", "4", "--generations", "1"]);
+    assert.equal(result.status, 4, result.stderr);
+    assert.match(result.stdout, /^verdict: BOUNDED/m);
+  });
+
+  test("--max-states reached: INCONCLUSIVE, exit 4", () => {
+    const result = runVmid(["check", "--max-states", "100"]);
+    assert.equal(result.status, 4, result.stderr);
+    assert.match(result.stdout, /^verdict: INCONCLUSIVE/m);
+  });
+
+  for (const bad of [
+    { args: ["--cpus", "5"], message: /cpus must be an integer from 1 to 4/ },
+    { args: ["--bits", "2", "--cpus", "3"], message: /need more VMIDs than CPUs/ },
+    { args: ["--vms", "8", "--bits", "3"], message: /vms x 2\^bits must be at most 31/ },
+    { args: ["--invariant", "Bogus"], message: /Bogus/ },
+  ]) {
+    test(`bad input ${bad.args.join(" ")}: exit 2, a message, no stack`, () => {
+      const result = runVmid(["check", ...bad.args]);
+      assert.equal(result.status, 2, result.stdout);
+      assert.match(result.stderr, bad.message);
+      assert.doesNotMatch(result.stderr, /^\s+at /m);
+    });
+  }
+});

@@ -1,0 +1,286 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import fc from "fast-check";
+import {
+  BITMAP,
+  CpuField,
+  CUR_IDX,
+  GENERATION,
+  initialState,
+  LOCK,
+  type ModelLayout,
+  modelLayout,
+} from "../../../src/check/ModelLayout.js";
+import { Pc, type StepModel } from "../../../src/check/stepModel.js";
+import { createAllocator, type VmidAllocator } from "../../../src/core/createAllocator.js";
+import { MUTANT_NAMES, type MutantName } from "../../../src/core/Mutant.js";
+import { STRATEGY_NAMES, type StrategyName } from "../../../src/core/strategies/ReservedLookup.js";
+import { seeded } from "../../_support/seeded.js";
+import { cpuWord, runPut, runUpdate } from "./_support/modelDriver.js";
+
+/*
+ * "The step model is the same algorithm as the core": random sequential traces run both
+ * through the core allocator (every reserved-lookup strategy) and through the checker's step
+ * model, one operation at a time. In the model, from a state where every CPU is idle, the
+ * operation is the scheduler's transition for its CPU (start an update of VM v, or put),
+ * followed by that CPU's only enabled step until its pc is idle again. After every event the
+ * two must agree on the id the run returned, every VM's id, active[], reserved[], the bitmap,
+ * curIdx, the generation, the number of rollovers, and each CPU's TLB (for the core: the
+ * entries its runs entered, emptied by each rollover's flush as reported by `onFlush`).
+ *
+ * The model writes ids as g x N + idx with the generation index g = 1, 2, ..., which is the
+ * core's `generation | idx` as a number. Its generations are bounded (8, the most the checker
+ * takes): a rollover past g = 8 is cut, and a trace is compared up to that event, where the
+ * core must be doing its 8th rollover.
+ */
+
+/** The model's generation bound: the largest `generations` the checker accepts. */
+const GENERATIONS = 8;
+
+type Event =
+  | { readonly kind: "run"; readonly cpu: number; readonly vm: number }
+  | { readonly kind: "put"; readonly cpu: number };
+
+interface SequentialTrace {
+  readonly bits: number;
+  readonly cpus: number;
+  readonly vms: number;
+  readonly events: readonly Event[];
+}
+
+/**
+ * Random traces as in test/_support/traces.ts (unbiased draws reduced modulo their ranges, one
+ * event in six a put), within the checker's ranges: bits 2..4 (2 twice as likely: only there
+ * can the VMs outnumber the ids and roll over), cpus 1..min(4, 2^bits - 2), vms
+ * 1..min(8, floor(31 / 2^bits)) (one TLB bit per VM and idx), 1..60 events.
+ *
+ * A put is kept only when its CPU runs a guest (ran a VM and was not put since): the model's
+ * scheduler can only put the vCPU it runs, whereas the core lets `clearActive` store INVALID on
+ * an idle CPU, over a 0 a rollover left there, which is a different state.
+ */
+const traceArbitrary: fc.Arbitrary<SequentialTrace> = fc
+  .record({
+    bits: fc.constantFrom(2, 2, 3, 4),
+    cpuDraw: fc.noBias(fc.nat({ max: 1023 })),
+    vmDraw: fc.noBias(fc.nat({ max: 1023 })),
+    events: fc.array(
+      fc.record({
+        kind: fc.constantFrom("run", "run", "run", "run", "run", "put"),
+        cpu: fc.noBias(fc.nat({ max: 1023 })),
+        vm: fc.noBias(fc.nat({ max: 1023 })),
+      }),
+      { minLength: 1, maxLength: 60, size: "max" },
+    ),
+  })
+  .map(({ bits, cpuDraw, vmDraw, events }) => {
+    const ids = 2 ** bits;
+    const cpus = 1 + (cpuDraw % Math.min(4, ids - 2));
+    const vms = 1 + (vmDraw % Math.min(8, Math.floor(31 / ids)));
+    const running = new Array<boolean>(cpus).fill(false);
+    const kept: Event[] = [];
+    for (const raw of events) {
+      const cpu = raw.cpu % cpus;
+      if (raw.kind === "run") {
+        kept.push({ kind: "run", cpu, vm: 1 + (raw.vm % vms) });
+        running[cpu] = true;
+      } else if (running[cpu]) {
+        kept.push({ kind: "put", cpu });
+        running[cpu] = false;
+      }
+    }
+    return { bits, cpus, vms, events: kept };
+  });
+
+/**
+ * The core strategies a mutant's model must match. The model's reserved loop visits CPUs in
+ * ascending order, as `scan` and `counted` do; `indexed` walks its idx -> CPUs list from the
+ * CPU noted last, i.e. in descending order. For the correct algorithm the order does not
+ * matter (every match is renewed), but under `early-exit-reserved` the one copy renewed is the
+ * first CPU visited: `indexed` renews the highest CPU's copy (bits 2, cpus 2: run 0 2, run 0 1,
+ * run 1 3, run 0 3, run 0 4, run 0 3 leaves reserved [7, b] there, [b, 7] with scan).
+ */
+function strategiesFor(mutant: MutantName | undefined): readonly StrategyName[] {
+  return mutant === "early-exit-reserved" ? ["scan", "counted"] : STRATEGY_NAMES;
+}
+
+/** The allocator state both sides expose, ids as numbers. */
+interface AllocatorView {
+  readonly generation: number;
+  readonly curIdx: number;
+  readonly active: number[];
+  readonly reserved: number[];
+  readonly allocatedIdx: number[];
+  readonly vmIds: number[];
+}
+
+function modelView(layout: ModelLayout, state: Int32Array): AllocatorView {
+  const words = (from: number, count: number) => Array.from(state.subarray(from, from + count));
+  const allocatedIdx: number[] = [];
+  for (let idx = 0; idx < layout.idCount; idx++) {
+    if (state[BITMAP] & (1 << idx)) allocatedIdx.push(idx);
+  }
+  return {
+    generation: state[GENERATION] * layout.idCount,
+    curIdx: state[CUR_IDX],
+    active: words(layout.active, layout.cpus),
+    reserved: words(layout.reserved, layout.cpus),
+    allocatedIdx,
+    vmIds: words(layout.vmId, layout.vms),
+  };
+}
+
+function coreView(allocator: VmidAllocator<number>, vms: number): AllocatorView {
+  const snapshot = allocator.snapshot();
+  return {
+    generation: Number(snapshot.generation),
+    curIdx: snapshot.curIdx,
+    active: snapshot.active.map(Number),
+    reserved: snapshot.reserved.map(Number),
+    allocatedIdx: [...snapshot.allocatedIdx],
+    vmIds: Array.from({ length: vms }, (_, i) => Number(allocator.vmidOf(i + 1))),
+  };
+}
+
+/** What a replay covered, summed over a property's traces (so a test can show it was not vacuous). */
+interface Coverage {
+  events: number;
+  rollovers: number;
+  cutTraces: number;
+}
+
+/**
+ * Replays `trace` on the step model and on a core allocator per strategy, comparing after
+ * every event; returns the ids the runs returned (stopping at a run the model's bound cuts).
+ */
+function replayBoth(
+  trace: SequentialTrace,
+  mutant: MutantName | undefined,
+  coverage?: Coverage,
+): number[] {
+  const { bits, cpus, vms } = trace;
+  const layout = modelLayout(cpus, vms, bits);
+  const model: StepModel = {
+    layout,
+    generations: GENERATIONS,
+    puts: true,
+    speculation: false,
+    mutant,
+    exitUnloads: false,
+    trackTlb: true,
+    trackLoaded: true,
+  };
+  const strategies = strategiesFor(mutant);
+  // Each core drives a TLB per CPU: a run fills (vm, idx), the rollover's flush (onFlush, which
+  // the no-flush mutant skips) empties them all.
+  const tlbs = strategies.map(() => new Array<number>(cpus).fill(0));
+  const cores = strategies.map((strategy, i) =>
+    createAllocator({ bits, cpus, strategy, mutant, onFlush: () => tlbs[i].fill(0) }),
+  );
+  let state = initialState(layout);
+  let modelRollovers = 0;
+  const ids: number[] = [];
+  for (const [at, event] of trace.events.entries()) {
+    const where = `event ${at} (${JSON.stringify(event)})`;
+    if (event.kind === "put") {
+      state = runPut(model, state, event.cpu);
+      for (const core of cores) core.clearActive(event.cpu);
+    } else {
+      const run = runUpdate(model, state, event.cpu, event.vm);
+      const coreIds = cores.map((core) => Number(core.update(event.cpu, event.vm)));
+      if (run.cut) {
+        // The model refused the rollover from generation index 8 to 9: the core's run made
+        // exactly that rollover, its 8th.
+        for (const core of cores) {
+          assert.equal(core.counters.rollovers, GENERATIONS, `${where}: cut at the bound`);
+        }
+        if (coverage) {
+          coverage.cutTraces++;
+          coverage.rollovers += modelRollovers;
+        }
+        return ids;
+      }
+      state = run.state;
+      modelRollovers += run.rollovers;
+      const id = state[layout.vmId + event.vm - 1];
+      for (const [i, coreId] of coreIds.entries()) {
+        assert.equal(id, coreId, `${where}: id, ${strategies[i]} strategy`);
+        tlbs[i][event.cpu] |= 1 << ((event.vm - 1) * layout.idCount + (coreId % layout.idCount));
+      }
+      // The hardware side: the CPU entered the guest under the id's idx.
+      assert.equal(cpuWord(layout, state, event.cpu, CpuField.loadedVm), event.vm, where);
+      assert.equal(cpuWord(layout, state, event.cpu, CpuField.loadedIdx), id % layout.idCount);
+      ids.push(id);
+    }
+    assert.equal(state[LOCK], 0, `${where}: lock released`);
+    for (let cpu = 0; cpu < cpus; cpu++) {
+      assert.equal(cpuWord(layout, state, cpu, CpuField.pc), Pc.idle, `${where}: cpu ${cpu} idle`);
+    }
+    const expected = modelView(layout, state);
+    for (const [i, core] of cores.entries()) {
+      const strategy = strategies[i];
+      assert.deepEqual(coreView(core, vms), expected, `${where}: state, ${strategy} strategy`);
+      assert.equal(core.counters.rollovers, modelRollovers, `${where}: rollovers, ${strategy}`);
+      for (let cpu = 0; cpu < cpus; cpu++) {
+        const tlb = cpuWord(layout, state, cpu, CpuField.tlb);
+        assert.equal(tlb, tlbs[i][cpu], `${where}: cpu ${cpu}'s TLB, ${strategy}`);
+      }
+    }
+    assert.equal(state[GENERATION] - 1, modelRollovers, `${where}: one generation per rollover`);
+    if (coverage) coverage.events++;
+  }
+  if (coverage) coverage.rollovers += modelRollovers;
+  return ids;
+}
+
+describe("conformance: the step model is the core's algorithm, run one operation at a time", () => {
+  test("the reference notes' worked trace gives ids 5, 6, 7, 9, a, b", () => {
+    // bits 2 (N = 4, ids 1..3 usable), 2 CPUs. VM 4 finds no clear bit from curIdx 3: rollover
+    // to generation 8, which reserves idx 0 (cpu 0 was put: INVALID) and idx 2 (cpu 1 runs
+    // VM 2): VM 4 gets 8|1 = 9; VM 2's old id 6 is reserved on cpu 1, renewed as 8|2 = a;
+    // VM 1's idx 1 went to VM 4: the search from curIdx 1 finds 3, 8|3 = b.
+    const trace: SequentialTrace = {
+      bits: 2,
+      cpus: 2,
+      vms: 4,
+      events: [
+        { kind: "run", cpu: 0, vm: 1 },
+        { kind: "run", cpu: 1, vm: 2 },
+        { kind: "put", cpu: 0 },
+        { kind: "run", cpu: 0, vm: 3 },
+        { kind: "put", cpu: 0 },
+        { kind: "run", cpu: 0, vm: 4 },
+        { kind: "run", cpu: 1, vm: 2 },
+        { kind: "run", cpu: 1, vm: 1 },
+      ],
+    };
+    const coverage: Coverage = { events: 0, rollovers: 0, cutTraces: 0 };
+    const ids = replayBoth(trace, undefined, coverage);
+    assert.deepEqual(ids, [0x5, 0x6, 0x7, 0x9, 0xa, 0xb]);
+    assert.deepEqual(coverage, { events: 8, rollovers: 1, cutTraces: 0 });
+  });
+
+  // Every mutant of the core, run sequentially. Each but xchg-fastpath changes sequential
+  // runs (no-flush only in the TLBs), so matching the core's mutant, not the correct
+  // allocator, is a real check; xchg-fastpath differs only when a rollover interleaves.
+  const cases: { readonly mutant: MutantName | undefined; readonly seed: number }[] = [
+    { mutant: undefined, seed: 7301 },
+    ...MUTANT_NAMES.map((mutant, i) => ({ mutant, seed: 7302 + i })),
+  ];
+  for (const { mutant, seed } of cases) {
+    const name = mutant === undefined ? "the correct algorithm" : `mutant ${mutant}`;
+    const strategies = strategiesFor(mutant).join(", ");
+    test(`${name}: same ids and state as the core (${strategies}) after every event (seed ${seed})`, () => {
+      const coverage: Coverage = { events: 0, rollovers: 0, cutTraces: 0 };
+      fc.assert(
+        fc.property(traceArbitrary, (trace) => {
+          replayBoth(trace, mutant, coverage);
+        }),
+        seeded(seed, 300),
+      );
+      // Not vacuous: the traces rolled over many times, and most ran to the end.
+      assert.ok(coverage.rollovers >= 200, `only ${coverage.rollovers} rollovers`);
+      assert.ok(coverage.cutTraces > 0, "no trace reached the generation bound");
+      assert.ok(coverage.events >= 3000, `only ${coverage.events} events compared`);
+    });
+  }
+});
