@@ -1,5 +1,5 @@
+import { requireInput } from "../_internal/requireInput.js";
 import { MUTANTS, type MutantName } from "../core/Mutant.js";
-import { VmidInputError } from "../core/VmidInputError.js";
 import { INVARIANT_NAMES, type InvariantName } from "./invariants.js";
 
 /** A configuration to explore: every interleaving of `cpus` CPUs running the allocator. */
@@ -44,44 +44,41 @@ export const CHECK_DEFAULTS = {
 
 /** Throws VmidInputError naming the first option out of range. */
 export function validateCheckOptions(options: CheckOptions): void {
-  const check = (ok: boolean, message: string) => {
-    if (!ok) throw new VmidInputError(message);
-  };
   const { cpus, vms, bits, generations, maxStates } = options;
-  check(
+  requireInput(
     Number.isInteger(cpus) && cpus >= 1 && cpus <= 4,
     `cpus must be an integer from 1 to 4 (got ${cpus})`,
   );
-  check(
+  requireInput(
     Number.isInteger(vms) && vms >= 1 && vms <= 8,
     `vms must be an integer from 1 to 8 (got ${vms})`,
   );
-  check(
+  requireInput(
     Number.isInteger(bits) && bits >= 1 && bits <= 4,
     `bits must be an integer from 1 to 4 (got ${bits})`,
   );
-  check(
+  requireInput(
     2 ** bits - 1 > cpus,
     `bits ${bits} gives ${2 ** bits - 1} usable VMIDs for ${cpus} CPUs: need more VMIDs than CPUs (2^bits - 1 > cpus)`,
   );
-  check(
+  requireInput(
     vms * 2 ** bits <= 31,
     `vms x 2^bits must be at most 31 (one TLB bit per VM and idx; got ${vms * 2 ** bits})`,
   );
-  check(
+  requireInput(
     Number.isInteger(generations) && generations >= 1 && generations <= 8,
     `generations must be an integer from 1 to 8 (got ${generations})`,
   );
-  check(
+  requireInput(
     Number.isInteger(maxStates) && maxStates >= 1,
     `max states must be a positive integer (got ${maxStates})`,
   );
-  check(
+  requireInput(
     options.mutant === undefined || Object.hasOwn(MUTANTS, options.mutant),
     `unknown mutant '${options.mutant}'`,
   );
   for (const name of options.invariants) {
-    check(
+    requireInput(
       INVARIANT_NAMES.includes(name),
       `unknown invariant '${name}' (expected ${INVARIANT_NAMES.join(", ")})`,
     );

@@ -1,3 +1,4 @@
+import { roundUp } from "../_internal/roundUp.js";
 import { reservedIndexSize } from "./reservedIndexSize.js";
 import { LockedWord } from "./VmidMemory.js";
 
@@ -57,10 +58,6 @@ export interface SharedLayout {
   readonly indexNextBase: number;
   /** Int32 elements in the Int32 view. */
   readonly int32Length: number;
-}
-
-function roundUp(value: number, multiple: number): number {
-  return Math.ceil(value / multiple) * multiple;
 }
 
 /** Computes the layout for `bits`-bit ids, `cpus` CPUs and VMs 1..`vmCapacity`. */

@@ -1,6 +1,6 @@
+import { requireInput } from "../_internal/requireInput.js";
 import { MUTANTS, type MutantName } from "../core/Mutant.js";
 import { STRATEGY_NAMES, type StrategyName } from "../core/strategies/ReservedLookup.js";
-import { VmidInputError } from "../core/VmidInputError.js";
 import { validateConfig } from "../core/validateConfig.js";
 
 /** Faults a test can inject to check that the runtime reports them (exit 3). */
@@ -69,49 +69,46 @@ export const MAX_STRESS_VMS = 1_000_000;
 /** Throws VmidInputError naming the first option out of range. */
 export function validateStressOptions(options: StressOptions): void {
   validateConfig(options.bits, options.cpus);
-  const check = (ok: boolean, message: string) => {
-    if (!ok) throw new VmidInputError(message);
-  };
   const { cpus, threads, vms, vcpusPerVm, events, putProbability, seed, watchdogMs } = options;
-  check(
+  requireInput(
     Number.isInteger(threads) && threads >= 1 && threads <= Math.min(cpus, MAX_THREADS),
     `threads must be an integer from 1 to ${Math.min(cpus, MAX_THREADS)} (at most one thread per CPU, at most ${MAX_THREADS}) (got ${threads})`,
   );
-  check(
+  requireInput(
     Number.isInteger(vms) && vms >= 1 && vms <= MAX_STRESS_VMS,
     `vms must be an integer from 1 to ${MAX_STRESS_VMS} (got ${vms})`,
   );
-  check(
+  requireInput(
     Number.isInteger(vcpusPerVm) && vcpusPerVm >= 1 && vcpusPerVm <= 64,
     `vcpus per VM must be an integer from 1 to 64 (got ${vcpusPerVm})`,
   );
-  check(
+  requireInput(
     options.trace !== undefined || vms * vcpusPerVm >= cpus,
     `vms x vcpus (${vms * vcpusPerVm}) must be at least cpus (${cpus}): every CPU needs a vCPU to run`,
   );
-  check(
+  requireInput(
     Number.isSafeInteger(events) && events >= 0,
     `events must be a non-negative integer (got ${events})`,
   );
-  check(
+  requireInput(
     putProbability >= 0 && putProbability <= 1,
     `put probability must be from 0 to 1 (got ${putProbability})`,
   );
-  check(
+  requireInput(
     Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff,
     `seed must be an integer from 0 to 4294967295 (got ${seed})`,
   );
-  check(
+  requireInput(
     Number.isInteger(watchdogMs) && watchdogMs >= 100,
     `watchdog must be at least 100 ms (got ${watchdogMs})`,
   );
-  check(STRATEGY_NAMES.includes(options.strategy), `unknown strategy '${options.strategy}'`);
-  check(
+  requireInput(STRATEGY_NAMES.includes(options.strategy), `unknown strategy '${options.strategy}'`);
+  requireInput(
     options.mutant === undefined || Object.hasOwn(MUTANTS, options.mutant),
     `unknown mutant '${options.mutant}'`,
   );
   const tlbEntries = cpus * 2 ** options.bits;
-  check(
+  requireInput(
     !options.tlbModel || tlbEntries <= MAX_TLB_ENTRIES,
     `the TLB model needs cpus x 2^bits = ${tlbEntries} entries, more than ${MAX_TLB_ENTRIES}: ` +
       `bits ${options.bits} allows ${Math.min(MAX_TLB_ENTRIES / 2 ** options.bits, 2 ** options.bits - 2)} CPUs at most; ` +

@@ -1,3 +1,4 @@
+import { roundUp } from "../_internal/roundUp.js";
 import { CACHE_LINE_BYTES } from "../mem/sharedLayout.js";
 
 const WORDS_PER_LINE = CACHE_LINE_BYTES / 4;
@@ -82,10 +83,6 @@ export interface RuntimeLayout {
   readonly tlbBase: number;
   readonly ringIdBase: number;
   readonly bigLength: number;
-}
-
-function roundUp(value: number, multiple: number): number {
-  return Math.ceil(value / multiple) * multiple;
 }
 
 /** The layout for a run of `cpus` CPUs, `bits`-bit ids, `threads` workers, `vms` x `vcpus`. */

@@ -1,8 +1,8 @@
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { requireInput } from "../_internal/requireInput.js";
 import { zipfSampler } from "../_internal/zipfSampler.js";
-import { VmidInputError } from "../core/VmidInputError.js";
 import { validateConfig } from "../core/validateConfig.js";
 
 /** Options of a generated trace. */
@@ -29,24 +29,21 @@ export const MAX_TRACE_VMS = 10_000_000;
 /** Throws VmidInputError naming the first option that is out of range. */
 export function validateTraceGenOptions(options: TraceGenOptions): void {
   validateConfig(options.bits, options.cpus);
-  const check = (ok: boolean, message: string) => {
-    if (!ok) throw new VmidInputError(message);
-  };
   const { vms, events, putProbability, zipf, seed } = options;
-  check(
+  requireInput(
     Number.isInteger(vms) && vms >= 1 && vms <= MAX_TRACE_VMS,
     `vms must be an integer from 1 to ${MAX_TRACE_VMS} (got ${vms})`,
   );
-  check(
+  requireInput(
     Number.isSafeInteger(events) && events >= 0,
     `events must be a non-negative integer (got ${events})`,
   );
-  check(
+  requireInput(
     putProbability >= 0 && putProbability <= 1,
     `put probability must be from 0 to 1 (got ${putProbability})`,
   );
-  check(zipf >= 0 && zipf <= 10, `zipf skew must be from 0 to 10 (got ${zipf})`);
-  check(
+  requireInput(zipf >= 0 && zipf <= 10, `zipf skew must be from 0 to 10 (got ${zipf})`);
+  requireInput(
     Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff,
     `seed must be an integer from 0 to 4294967295 (got ${seed})`,
   );
