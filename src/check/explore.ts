@@ -70,8 +70,8 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
       hitMaxStates = true;
       break;
     }
+    deepest = Math.max(deepest, store.depthOf(at)); // the deepest state expanded so far
     const depth = store.depthOf(at) + 1;
-    if (depth > deepest) deepest = depth - 1;
     const cut = successors(model, state, (next) => {
       transitions++;
       add(next, at, depth);
