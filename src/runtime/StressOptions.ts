@@ -1,4 +1,9 @@
 import { requireInput } from "../_internal/requireInput.js";
+import {
+  requireEventCount,
+  requirePutProbability,
+  requireSeed,
+} from "../_internal/scheduleChecks.js";
 import { MUTANTS, type MutantName } from "../core/Mutant.js";
 import { STRATEGY_NAMES, type StrategyName } from "../core/strategies/ReservedLookup.js";
 import { validateConfig } from "../core/validateConfig.js";
@@ -86,18 +91,9 @@ export function validateStressOptions(options: StressOptions): void {
     options.trace !== undefined || vms * vcpusPerVm >= cpus,
     `vms x vcpus (${vms * vcpusPerVm}) must be at least cpus (${cpus}): every CPU needs a vCPU to run`,
   );
-  requireInput(
-    Number.isSafeInteger(events) && events >= 0,
-    `events must be a non-negative integer (got ${events})`,
-  );
-  requireInput(
-    putProbability >= 0 && putProbability <= 1,
-    `put probability must be from 0 to 1 (got ${putProbability})`,
-  );
-  requireInput(
-    Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff,
-    `seed must be an integer from 0 to 4294967295 (got ${seed})`,
-  );
+  requireEventCount(events);
+  requirePutProbability(putProbability);
+  requireSeed(seed);
   requireInput(
     Number.isInteger(watchdogMs) && watchdogMs >= 100,
     `watchdog must be at least 100 ms (got ${watchdogMs})`,

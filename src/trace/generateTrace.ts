@@ -2,6 +2,11 @@ import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { requireInput } from "../_internal/requireInput.js";
+import {
+  requireEventCount,
+  requirePutProbability,
+  requireSeed,
+} from "../_internal/scheduleChecks.js";
 import { zipfSampler } from "../_internal/zipfSampler.js";
 import { validateConfig } from "../core/validateConfig.js";
 
@@ -34,19 +39,10 @@ export function validateTraceGenOptions(options: TraceGenOptions): void {
     Number.isInteger(vms) && vms >= 1 && vms <= MAX_TRACE_VMS,
     `vms must be an integer from 1 to ${MAX_TRACE_VMS} (got ${vms})`,
   );
-  requireInput(
-    Number.isSafeInteger(events) && events >= 0,
-    `events must be a non-negative integer (got ${events})`,
-  );
-  requireInput(
-    putProbability >= 0 && putProbability <= 1,
-    `put probability must be from 0 to 1 (got ${putProbability})`,
-  );
+  requireEventCount(events);
+  requirePutProbability(putProbability);
   requireInput(zipf >= 0 && zipf <= 10, `zipf skew must be from 0 to 10 (got ${zipf})`);
-  requireInput(
-    Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff,
-    `seed must be an integer from 0 to 4294967295 (got ${seed})`,
-  );
+  requireSeed(seed);
 }
 
 /** The gen-trace command line that reproduces a trace, as written in its first comment. */
