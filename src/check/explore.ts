@@ -27,7 +27,9 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
     speculation: options.speculation,
     mutant: options.mutant,
     exitUnloads: options.exitUnloads,
-    trackTlb: options.speculation || options.invariants.includes("UniqueVMIDPerCPU"),
+    trackTlb:
+      options.speculation ||
+      options.invariants.some((name) => name === "UniqueVMIDPerCPU" || name === "ReusedIdxFlushed"),
     trackLoaded:
       options.speculation ||
       options.puts ||
@@ -35,7 +37,8 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
         (name) =>
           name === "UniqueVMIDPerCPU" ||
           name.startsWith("SameVMID") ||
-          name === "LoadedVMIDPerTask",
+          name === "LoadedVMIDPerTask" ||
+          name === "PutDropsReservation",
       ),
   };
   const started = performance.now();

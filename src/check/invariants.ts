@@ -11,7 +11,10 @@ import { Pc } from "./stepModel.js";
 
 /**
  * The invariants the checker can check, by name: the three of the kernel developers' TLA+
- * models and the derived ones of the reference notes (section 6) that are state predicates.
+ * models, the derived ones 1-7 of the reference notes (section 6) and mainline's reason for
+ * VMID_ACTIVE_INVALID (section 4). Every one is a predicate on a single state: those the notes
+ * state over time (4, 5, 7) are stated on what the state keeps of that history (reservations,
+ * TLBs, an update's locals), as each one's comment below explains.
  */
 export const INVARIANTS = {
   UniqueVMIDPerCPU: "no CPU's TLB holds entries of two different VMs under one idx",
@@ -23,7 +26,15 @@ export const INVARIANTS = {
   CurrentIdsInMap:
     "(2) with the lock free: every current-generation VM id has its bit set, and bits 1..curIdx are set once the generation allocated",
   ActiveIsValid: "(3) with the lock free: active[c] is 0, INVALID or of the current generation",
+  ReservedIdsKept:
+    "(4) every reservation with a non-zero idx is some VM's id, and no other VM holds a current-generation id with that idx: a VM active at a rollover keeps its idx",
+  ReusedIdxFlushed:
+    "(5) no TLB holds an entry of VM y under idx i while another VM holds a current-generation id with idx i: an idx reaches a new owner only after a flush",
   NoIdxZero: "(6) no VM holds an id with idx 0",
+  UpdatePublishes:
+    "(7) a CPU whose update returned runs an id it published: active[c] is that id, of the current generation (or of the previous one while a rollover has yet to exchange c's slot), or 0 with c's reservation holding its idx; and the VM still holds that idx",
+  PutDropsReservation:
+    "an idle CPU with no guest loaded whose active slot is 0 (a rollover passed since its put) reserves idx 0: after a put, the next rollover drops the CPU's reservation (mainline's VMID_ACTIVE_INVALID)",
 } as const;
 
 export type InvariantName = keyof typeof INVARIANTS;
@@ -122,6 +133,53 @@ const HOLDS: Record<InvariantName, Predicate> = {
     }
     return true;
   },
+  /*
+   * (4) "A VM active on any CPU at a rollover keeps its idx in the next generation." The
+   * rollover records that VM's id in the CPU's reservation; the VM's id changes only in
+   * new_vmid, which rewrites every copy of the old id in the reservations (no early exit), so
+   * each reservation names a VM id, old or renewed, until a later rollover replaces it. The
+   * rollover also set the reservation's bit, so no other VM can take its idx in the new
+   * generation.
+   */
+  ReservedIdsKept(layout, s) {
+    const n = layout.idCount;
+    const current = s[GENERATION];
+    for (let cpu = 0; cpu < layout.cpus; cpu++) {
+      const reservation = s[layout.reserved + cpu];
+      if (reservation % n === 0) continue; // 0 (none) or INVALID: reserves idx 0, nothing
+      let owner = -1;
+      for (let vm = 0; vm < layout.vms; vm++) if (s[layout.vmId + vm] === reservation) owner = vm;
+      if (owner < 0) return false;
+      for (let vm = 0; vm < layout.vms; vm++) {
+        const id = s[layout.vmId + vm];
+        if (vm !== owner && Math.floor(id / n) === current && id % n === reservation % n)
+          return false;
+      }
+    }
+    return true;
+  },
+  /*
+   * (5) "An idx goes to a different VM than its previous owner only in a generation that
+   * began with a flush." What the flush is for, stated on the hardware model: when another VM
+   * holds idx i in the current generation, no TLB still holds entries of an earlier owner of
+   * i. Needs the TLBs tracked (explore does when this invariant is checked).
+   */
+  ReusedIdxFlushed(layout, s) {
+    const n = layout.idCount;
+    const current = s[GENERATION];
+    for (let vm = 0; vm < layout.vms; vm++) {
+      const id = s[layout.vmId + vm];
+      if (id === 0 || Math.floor(id / n) !== current) continue;
+      const idx = id % n;
+      for (let cpu = 0; cpu < layout.cpus; cpu++) {
+        const tlb = cpuWord(layout, s, cpu, CpuField.tlb);
+        for (let other = 0; other < layout.vms; other++) {
+          if (other !== vm && tlb & (1 << (other * n + idx))) return false;
+        }
+      }
+    }
+    return true;
+  },
   NoIdxZero(layout, s) {
     for (let vm = 0; vm < layout.vms; vm++) {
       const id = s[layout.vmId + vm];
@@ -129,4 +187,62 @@ const HOLDS: Record<InvariantName, Predicate> = {
     }
     return true;
   },
+  /*
+   * (7) "After update(vm) on c returns, active[c] == vm.id and it is of the current
+   * generation", for concurrent CPUs: the state after update returned is pc enterGuest, with
+   * the published id e in the update's vmid local. Only c stores non-zero values in its slot
+   * and a rollover stores 0, so active[c] is e or 0. e may be of the previous generation
+   * while a rollover that bumped the generation has not yet exchanged c's slot (the fast
+   * path's compare-exchange won the race: the exchange will reserve e). Once exchanged, the
+   * slot is 0 and c's reservation keeps e's idx (renewed, if the VM was renewed elsewhere).
+   */
+  UpdatePublishes(layout, s) {
+    const n = layout.idCount;
+    for (let cpu = 0; cpu < layout.cpus; cpu++) {
+      if (cpuWord(layout, s, cpu, CpuField.pc) !== Pc.enterGuest) continue;
+      const published = cpuWord(layout, s, cpu, CpuField.vmid);
+      const vm = cpuWord(layout, s, cpu, CpuField.vm);
+      if (s[layout.vmId + vm - 1] % n !== published % n) return false;
+      const active = s[layout.active + cpu];
+      if (active === 0) {
+        if (s[layout.reserved + cpu] % n !== published % n) return false;
+      } else if (active !== published) return false;
+      else if (Math.floor(published / n) !== s[GENERATION]) {
+        if (Math.floor(published / n) !== s[GENERATION] - 1 || !rolloverBefore(layout, s, cpu))
+          return false;
+      }
+    }
+    return true;
+  },
+  /*
+   * Mainline's reason for VMID_ACTIVE_INVALID: a put stores INVALID (non-zero), so the next
+   * rollover reserves idx 0 for the CPU instead of keeping its older reservation. An idle CPU
+   * with no guest loaded either never ran (active and reserved 0) or was put; its slot is 0
+   * only once a rollover exchanged it after the put, which reserved INVALID. Needs the loaded
+   * guest tracked (explore does when this invariant is checked).
+   */
+  PutDropsReservation(layout, s) {
+    for (let cpu = 0; cpu < layout.cpus; cpu++) {
+      if (
+        cpuWord(layout, s, cpu, CpuField.pc) === Pc.idle &&
+        cpuWord(layout, s, cpu, CpuField.loadedVm) === 0 &&
+        s[layout.active + cpu] === 0 &&
+        s[layout.reserved + cpu] % layout.idCount !== 0
+      )
+        return false;
+    }
+    return true;
+  },
 };
+
+/** Whether some CPU's rollover is under way and has not yet exchanged `cpu`'s active slot. */
+function rolloverBefore(layout: ModelLayout, s: Int32Array, cpu: number): boolean {
+  for (let other = 0; other < layout.cpus; other++) {
+    if (
+      cpuWord(layout, s, other, CpuField.pc) === Pc.flushCpu &&
+      cpuWord(layout, s, other, CpuField.aux) <= cpu
+    )
+      return true;
+  }
+  return false;
+}

@@ -14,8 +14,14 @@ import {
   type InvariantName,
   violatedInvariant,
 } from "../../../src/check/invariants.js";
-import { GENERATION, initialState, modelLayout } from "../../../src/check/ModelLayout.js";
-import { Action, PC_NAMES, type StepModel } from "../../../src/check/stepModel.js";
+import {
+  CPU_FIELDS,
+  CpuField,
+  GENERATION,
+  initialState,
+  modelLayout,
+} from "../../../src/check/ModelLayout.js";
+import { Action, PC_NAMES, Pc, type StepModel } from "../../../src/check/stepModel.js";
 import { VmidInputError } from "../../../src/core/VmidInputError.js";
 import { seeded } from "../../_support/seeded.js";
 import {
@@ -110,22 +116,20 @@ function violation(result: CheckResult): Counterexample {
 }
 
 /**
- * The BFS depth of the first state violating one of `invariants`, found without the checker
+ * The first state (and its BFS depth) for which `predicate` holds, found without the checker
  * (no symmetry, no packing: every concrete state, keyed by its words), or undefined when none
- * violates to `maxDepth`.
+ * does to `maxDepth`.
  */
-function firstViolationDepth(
+function firstStateWhere(
   model: StepModel,
-  invariants: readonly InvariantName[],
+  predicate: (state: Int32Array) => boolean,
   maxDepth: number,
-): number | undefined {
+): { depth: number; state: Int32Array } | undefined {
   const start = initialState(model.layout);
   const seen = new Set([start.join()]);
   let frontier = [start];
   for (let depth = 0; depth <= maxDepth && frontier.length > 0; depth++) {
-    for (const state of frontier) {
-      if (violatedInvariant(model.layout, state, invariants) !== undefined) return depth;
-    }
+    for (const state of frontier) if (predicate(state)) return { depth, state };
     const next: Int32Array[] = [];
     for (const state of frontier) {
       for (const { next: successor } of allSuccessors(model, state)) {
@@ -139,6 +143,17 @@ function firstViolationDepth(
     frontier = next;
   }
   return undefined;
+}
+
+/** The BFS depth of the first state violating one of `invariants` (see firstStateWhere). */
+function firstViolationDepth(
+  model: StepModel,
+  invariants: readonly InvariantName[],
+  maxDepth: number,
+): number | undefined {
+  const violating = (state: Int32Array) =>
+    violatedInvariant(model.layout, state, invariants) !== undefined;
+  return firstStateWhere(model, violating, maxDepth)?.depth;
 }
 
 describe("explore: the default configuration holds", () => {
@@ -202,20 +217,28 @@ describe("explore: LoadedVMIDPerTask fails for the correct algorithm, as TLC fou
  * correct algorithm keeps. 4 VMs on 2-bit ids is the smallest configuration that rolls over (3
  * usable ids); 2 CPUs is the most 2-bit ids allow (2^bits - 1 > cpus); puts are off where the
  * bug needs none (2.5 to 4 times fewer states).
+ *
+ * Step counts used below: a CPU's update that allocates a fresh idx takes 7 steps when its
+ * active slot is 0 (start, readVmid, readActive, lock, newVmid, publish, enterGuest) and 8
+ * when it is not (+ checkGeneration, the generation test of the fast path). So the three
+ * fresh allocations that fill the 3 usable ids take at least 7 + 7 + 8 = 22 steps (at most
+ * one first run per CPU has a 0 slot), and a fourth VM's update reaches its rollover's first
+ * flushCpu after 8 more (start, readVmid, readActive, checkGeneration, lock, newVmid,
+ * bumpGeneration, flushCpu), or 7 on a CPU that never ran.
  */
 const MUTANT_CASES = [
   {
     // Without the broadcast flush, one CPU suffices: VMs 1, 2, 3 take idx 1, 2, 3 and leave
     // their entries in cpu 0's TLB; VM 4 finds the map full, rolls over (reserving idx 3, the
-    // active VM 3's) and takes idx 1, and entering it puts (VM 4, 1) beside (VM 1, 1). Depth
-    // 35: 7 steps for VM 1's run (start, readVmid, readActive, lock, newVmid, publish,
-    // enterGuest), 8 for VM 2's and VM 3's (+ checkGeneration, active being non-zero), 12 for
-    // VM 4's (+ bumpGeneration, flushCpu, flush, allocateAfterRollover). Nothing shorter: fewer
-    // than 4 VMs never roll over, and the independent BFS below finds nothing before 35.
+    // active VM 3's) and takes idx 1 while (VM 1, 1) is still in the TLB: ReusedIdxFlushed.
+    // Depth 33: 7 steps for VM 1's run, 8 for VM 2's and VM 3's, and VM 4's allocation is its
+    // 10th step (start, readVmid, readActive, checkGeneration, lock, newVmid, bumpGeneration,
+    // flushCpu, flush, allocateAfterRollover). Nothing shorter: fewer than 4 VMs never roll
+    // over, and the independent BFS below finds nothing before 33.
     mutant: "no-flush",
     config: options({ cpus: 1, vms: 4, generations: 2, puts: false, mutant: "no-flush" }),
-    invariant: "UniqueVMIDPerCPU",
-    depth: 35,
+    invariant: "ReusedIdxFlushed",
+    depth: 33,
     sameSteps: true,
   },
   {
@@ -232,14 +255,46 @@ const MUTANT_CASES = [
   },
   {
     // Suspended animation lost. In the counterexample found: a CPU whose update returned but
-    // has not entered its guest yet (active 0 after the first rollover) reserves 0 at the
-    // second one, so its VM's idx goes
-    // to another VM; the CPU then enters the stale idx and, updating to that other VM, gets
-    // the same idx in its TLB for two VMs. Needs two rollovers: generations 3.
+    // has not entered its guest yet has active 0 after the first rollover (which reserved its
+    // id); the second rollover reserves 0 for it instead of keeping that reservation, so the
+    // CPU is about to enter a guest under an idx nothing protects: UpdatePublishes (7). Its
+    // consequence in the TLB (UniqueVMIDPerCPU) comes later: see the test below. Needs two
+    // rollovers: generations 3.
     mutant: "no-suspended-animation",
     config: options({ vms: 4, puts: false, mutant: "no-suspended-animation" }),
-    invariant: "UniqueVMIDPerCPU",
+    invariant: "UpdatePublishes",
     depth: undefined,
+    sameSteps: true,
+  },
+  {
+    // The early exit renews only the first copy of a reservation. VM x must be in both CPUs'
+    // active slots at a rollover, so that both CPUs reserve its id; x's renewal then rewrites
+    // only one copy, and the other names an id no VM holds: ReservedIdsKept (4). One rollover
+    // suffices. Shortest, as found: the 3 fresh allocations (22 steps), x's fast path on the
+    // other CPU to its guest entry (6: start, readVmid, readActive, checkGeneration,
+    // compareExchange, enterGuest), the fourth VM's update through the rollover to its
+    // publish (12: the 8 to the first flushCpu, then flushCpu, flush, allocateAfterRollover,
+    // publish), and x's renewal on the first CPU (5: start, readVmid, readActive - interleaved
+    // after the rollover cleared the slot -, lock, newVmid): 45. The independent BFS below
+    // confirms nothing is shorter.
+    mutant: "early-exit-reserved",
+    config: options({ vms: 4, generations: 2, puts: false, mutant: "early-exit-reserved" }),
+    invariant: "ReservedIdsKept",
+    depth: 45,
+    sameSteps: true,
+  },
+  {
+    // A put that stores 0 instead of INVALID. A rollover exchanges the slot of a CPU running
+    // a guest (reserving that guest's id); the CPU then puts its vCPU: with INVALID the slot
+    // would be non-zero and the next rollover would reserve idx 0, but with 0 the next
+    // rollover keeps the older reservation as if the CPU still ran that guest:
+    // PutDropsReservation. Depth 31: the rollover's flushCpu of the first CPU comes after at
+    // least 22 + 8 = 30 steps (or 23 + 7 when one CPU runs all three VMs first), and the put
+    // is one more. The exchange must be of the CPU that then puts: cpu 0, exchanged first.
+    mutant: "clear-to-zero",
+    config: options({ vms: 4, generations: 2, mutant: "clear-to-zero" }),
+    invariant: "PutDropsReservation",
+    depth: 31,
     sameSteps: true,
   },
 ] as const;
@@ -293,39 +348,72 @@ describe("explore: mutants give counterexamples in small configurations", () => 
     }
   }
 
-  test("no-flush: an independent BFS (no symmetry, no packing) finds the first violation at depth 35", () => {
+  test("no-flush: an independent BFS (no symmetry, no packing) finds the first violation at depth 33", () => {
     const [noFlush] = MUTANT_CASES;
     const model = stepModelOf(noFlush.config);
-    assert.equal(firstViolationDepth(model, KEPT, 40), 35);
+    assert.equal(firstViolationDepth(model, KEPT, 40), 33);
     // The correct algorithm: none, to beyond it.
     assert.equal(firstViolationDepth({ ...model, mutant: undefined }, KEPT, 60), undefined);
   });
 
-  test("no-flush, xchg-fastpath: the correct algorithm has no violation to the counterexample's depth", () => {
-    const [noFlush, xchg] = MUTANT_CASES;
-    // One CPU, generations 2: explored completely below the bound.
-    const correctNoFlush = check({ ...noFlush.config, invariants: KEPT, mutant: undefined });
-    assert.equal(correctNoFlush.verdict, "bounded");
-    // Two CPUs: a budget that takes the BFS 2 levels past the mutant's counterexample.
-    const depth = violation(check({ ...xchg.config, invariants: KEPT })).steps.length;
-    const correct = check({
-      ...xchg.config,
-      invariants: KEPT,
-      mutant: undefined,
-      maxStates: 60_000,
-    });
-    assert.notEqual(correct.verdict, "violated");
-    assert.ok(correct.stats.depth >= depth + 2, `explored only to depth ${correct.stats.depth}`);
+  test("no-flush: the TLB consequence (UniqueVMIDPerCPU alone) comes 2 steps later, at depth 35", () => {
+    // Entering VM 4 after its allocation (publish, enterGuest) puts (VM 4, 1) in cpu 0's TLB
+    // beside (VM 1, 1): 33 + 2.
+    const [noFlush] = MUTANT_CASES;
+    const result = check({ ...noFlush.config, invariants: ["UniqueVMIDPerCPU"] });
+    assert.equal(violation(result).steps.length, 35);
+    assert.equal(firstViolationDepth(stepModelOf(noFlush.config), ["UniqueVMIDPerCPU"], 40), 35);
   });
 
-  test("early-exit-reserved: a directed schedule shows the model and its invariants catch it", () => {
-    // The BFS does not reach it within a test's budget (cpus 2, vms 4, generations 3, puts:
-    // 15 million states reach depth 70, the path below is 80 steps deep). This replays one
-    // sequential path to it. VMs a, b, x, y = 1, 2, 3, 4; x runs on both CPUs, so the first
+  test("clear-to-zero and early-exit-reserved: an independent BFS finds the first violation at the derived depth", () => {
+    for (const { config, depth } of MUTANT_CASES.filter(
+      (c) => c.mutant === "clear-to-zero" || c.mutant === "early-exit-reserved",
+    )) {
+      const model = stepModelOf(config);
+      assert.equal(firstViolationDepth(model, KEPT, depth), depth, config.mutant);
+    }
+  });
+
+  test("no-suspended-animation: the TLB consequence (UniqueVMIDPerCPU alone) is found too, later", () => {
+    // The CPU left with an unprotected idx enters its guest; the idx goes to another VM which
+    // then runs on that CPU: two VMs under one idx in its TLB.
+    const suspended = MUTANT_CASES[2];
+    const derived = violation(check({ ...suspended.config, invariants: KEPT }));
+    const consequence = violation(check({ ...suspended.config, invariants: ["UniqueVMIDPerCPU"] }));
+    assert.equal(consequence.invariant, "UniqueVMIDPerCPU");
+    assert.ok(consequence.steps.length > derived.steps.length);
+  });
+
+  for (const { mutant, config } of MUTANT_CASES) {
+    test(`${mutant}: the correct algorithm has no violation to beyond the counterexample's depth`, () => {
+      const found = check({ ...config, invariants: KEPT });
+      const depth = violation(found).steps.length;
+      // Breadth-first with 4x the states the mutant needed: either the whole bounded space is
+      // explored, or every state to at least 2 levels past the counterexample's depth.
+      const correct = check({
+        ...config,
+        invariants: KEPT,
+        mutant: undefined,
+        maxStates: 4 * found.stats.states,
+      });
+      assert.notEqual(correct.verdict, "violated");
+      if (correct.verdict === "inconclusive")
+        assert.ok(
+          correct.stats.depth >= depth + 2,
+          `explored only to depth ${correct.stats.depth}`,
+        );
+    });
+  }
+
+  test("early-exit-reserved: the lost copy leads, two rollovers on, to a VM running under two idx", () => {
+    // What the lost copy (ReservedIdsKept, above) does next, on one sequential path (cpus 2,
+    // vms 4, generations 3, puts; 80 steps, beyond a test's BFS budget for the TLA+ models'
+    // invariants alone). VMs a, b, x, y = 1, 2, 3, 4; x runs on both CPUs, so the first
     // rollover reserves x's id on both; x renews through cpu 0's copy and the early exit
     // leaves cpu 1's copy of the old generation; the second rollover (cpu 0 put, so it
     // reserves idx 0) re-reserves that stale copy, whose exact compare then misses x's id:
     // x gets a fresh idx while cpu 1 still runs it under the old one.
+    const TLA_INVARIANTS: readonly InvariantName[] = ["SameVMIDActiveTask", "SameVMIDPerTask"];
     const layout = modelLayout(2, 4, 2);
     const events: readonly (readonly [string, number, number])[] = [
       ["run", 0, 1],
@@ -339,19 +427,64 @@ describe("explore: mutants give counterexamples in small configurations", () => 
       ["run", 0, 2],
       ["run", 0, 3],
     ];
+    // The index of the event after which ReservedIdsKept first fails: x's renewal on cpu 0.
+    const renewal = 5;
     const replayEvents = (mutant: "early-exit-reserved" | undefined) => {
       const model = stepModelOf(options({ vms: 4, mutant }));
       let state = initialState(layout);
+      const reservedKept: boolean[] = [];
       for (const [kind, cpu, vm] of events) {
-        assert.equal(violatedInvariant(layout, state, KEPT), undefined);
+        assert.equal(violatedInvariant(layout, state, TLA_INVARIANTS), undefined);
         state = kind === "put" ? runPut(model, state, cpu) : runUpdate(model, state, cpu, vm).state;
+        reservedKept.push(violatedInvariant(layout, state, ["ReservedIdsKept"]) === undefined);
       }
-      return state;
+      return { state, reservedKept };
     };
-    const last = replayEvents("early-exit-reserved");
-    assert.equal(violatedInvariant(layout, last, KEPT), "SameVMIDActiveTask");
-    assert.equal(violatedInvariant(layout, last, ["SameVMIDPerTask"]), "SameVMIDPerTask");
-    assert.equal(violatedInvariant(layout, replayEvents(undefined), KEPT), undefined);
+    const mutant = replayEvents("early-exit-reserved");
+    assert.equal(violatedInvariant(layout, mutant.state, TLA_INVARIANTS), "SameVMIDActiveTask");
+    assert.equal(violatedInvariant(layout, mutant.state, ["SameVMIDPerTask"]), "SameVMIDPerTask");
+    assert.equal(mutant.reservedKept.indexOf(false), renewal);
+    const correct = replayEvents(undefined);
+    assert.equal(violatedInvariant(layout, correct.state, KEPT), undefined);
+    assert.ok(correct.reservedKept.every(Boolean));
+  });
+});
+
+describe("UpdatePublishes (7): the window it allows is reachable and needed", () => {
+  test("a CPU entering its guest under the previous generation while a rollover has yet to exchange its slot", () => {
+    // An update that has returned (published its id, lock released, guest not yet entered)
+    // while another CPU's rollover has bumped the generation and not yet exchanged its slot:
+    // the exchange, still to come, will reserve that id. (The fast path's compare-exchange
+    // winning against such a rollover gives the same state, later.) Invariant 7 allows exactly
+    // this; without the allowance the correct algorithm would violate it.
+    // Earliest case, 28 steps: the 3 allocations that fill the ids, the last one stopped
+    // before its guest entry, then the other CPU's rollover up to its bump. However they are
+    // split between the CPUs, they cost 28: cpu 0 fills all three (7 + 8 + 7, the last
+    // without entering) and cpu 1, never run, rolls over in 6 (start, readVmid, readActive,
+    // lock, newVmid, bumpGeneration); or cpu 0 fills two (7 + 7) and cpu 1 one (7) and rolls
+    // over in 7 (+ checkGeneration, its slot being non-zero); or cpu 0 one (6) and cpu 1
+    // two (7 + 8) and its rollover (7).
+    const model = stepModelOf(options({ vms: 4, generations: 2, puts: false }));
+    const { layout } = model;
+    const n = layout.idCount;
+    const cpuField = (s: Int32Array, cpu: number, field: number) =>
+      s[layout.cpuBase + cpu * CPU_FIELDS + field];
+    const staleEntry = (s: Int32Array) => {
+      for (let cpu = 0; cpu < layout.cpus; cpu++) {
+        const published = cpuField(s, cpu, CpuField.vmid);
+        if (
+          cpuField(s, cpu, CpuField.pc) === Pc.enterGuest &&
+          s[layout.active + cpu] === published &&
+          Math.floor(published / n) === s[GENERATION] - 1
+        )
+          return true;
+      }
+      return false;
+    };
+    const found = firstStateWhere(model, staleEntry, 28);
+    assert.ok(found !== undefined, "reachable");
+    assert.equal(found.depth, 28);
+    assert.equal(violatedInvariant(layout, found.state, KEPT), undefined);
   });
 });
 
