@@ -15,6 +15,7 @@ export {
   createAllocatorOver,
   type VmidAllocator,
 } from "./core/createAllocator.js";
+export { FLUSH_POLICIES, type FlushPolicy } from "./core/FlushPolicy.js";
 export type { IdArithmetic } from "./core/IdArithmetic.js";
 export { newVmid } from "./core/newVmid.js";
 export { numberIds } from "./core/numberIds.js";
@@ -23,6 +24,7 @@ export {
   broadcastFlush,
   bumpGeneration,
   flushContextCpu,
+  flushIfPending,
   rollover,
 } from "./core/rollover.js";
 export {

@@ -1,5 +1,6 @@
 import type { VmidMemory } from "../mem/VmidMemory.js";
 import type { AllocatorCounters } from "./AllocatorCounters.js";
+import type { FlushPolicy } from "./FlushPolicy.js";
 import type { MutantName } from "./Mutant.js";
 import type { ReservedLookup } from "./strategies/ReservedLookup.js";
 
@@ -13,6 +14,10 @@ export interface AllocatorContext<Id extends number | bigint> {
   readonly counters: AllocatorCounters;
   /** Called under the lock at each rollover's broadcast flush, with the new generation. */
   readonly onFlush: ((generation: bigint) => void) | undefined;
+  /** How rollovers flush TLBs. */
+  readonly flush: FlushPolicy;
+  /** `deferred` policy: called under the lock when a CPU flushes its own TLB. */
+  readonly onLocalFlush: ((cpu: number) => void) | undefined;
   /** A deliberate bug to run instead of the correct algorithm; undefined for the seed's. */
   readonly mutant: MutantName | undefined;
 }

@@ -16,6 +16,18 @@ export interface AllocatorCounters {
   reservedLookups: number;
   /** CPUs whose reserved slot a reserved lookup compared, summed over all lookups. */
   reservedCpusVisited: number;
+  /** The most CPUs one reserved lookup compared. */
+  reservedCpusVisitedMax: number;
+  /** Reserved lookups the `counted` strategy answered without the loop (count 0); 0 for others. */
+  reservedLookupsSkipped: number;
+  /** Bitmap words the searches for a clear bit read (`find_next_zero_bit`). */
+  bitmapWordsSearched: number;
+  /** Broadcast TLB flushes (`broadcast` policy: one per rollover). */
+  broadcastFlushes: number;
+  /** Local TLB flushes a CPU did in its slow path (`deferred` policy). */
+  localFlushes: number;
+  /** CPU TLBs flushed: all CPUs per broadcast, one per local flush. */
+  cpusFlushed: number;
 }
 
 /** A fresh set of counters, all zero. */
@@ -29,5 +41,11 @@ export function emptyCounters(): AllocatorCounters {
     rollovers: 0,
     reservedLookups: 0,
     reservedCpusVisited: 0,
+    reservedCpusVisitedMax: 0,
+    reservedLookupsSkipped: 0,
+    bitmapWordsSearched: 0,
+    broadcastFlushes: 0,
+    localFlushes: 0,
+    cpusFlushed: 0,
   };
 }

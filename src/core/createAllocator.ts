@@ -3,6 +3,7 @@ import { LockedWord, type VmidMemory } from "../mem/VmidMemory.js";
 import type { AllocatorContext } from "./AllocatorContext.js";
 import { type AllocatorCounters, emptyCounters } from "./AllocatorCounters.js";
 import { testBit } from "./bitmap.js";
+import { FLUSH_POLICIES, type FlushPolicy } from "./FlushPolicy.js";
 import { MUTANTS, type MutantName } from "./Mutant.js";
 import { STRATEGY_NAMES, type StrategyName } from "./strategies/ReservedLookup.js";
 import { reservedLookupNamed } from "./strategies/reservedLookupNamed.js";
@@ -12,7 +13,12 @@ import { validateConfig, validateCpu, validateVm } from "./validateConfig.js";
 
 /** Checks the names a plain-JavaScript caller may get wrong (TypeScript callers cannot). */
 function validateBehaviour(options: AllocatorBehaviour): void {
-  const { strategy, mutant } = options;
+  const { strategy, mutant, flush } = options;
+  if (flush !== undefined && !FLUSH_POLICIES.includes(flush)) {
+    throw new VmidInputError(
+      `unknown flush policy '${flush}' (expected ${FLUSH_POLICIES.join(", ")})`,
+    );
+  }
   if (strategy !== undefined && !STRATEGY_NAMES.includes(strategy)) {
     throw new VmidInputError(
       `unknown strategy '${strategy}' (expected ${STRATEGY_NAMES.join(", ")})`,
@@ -33,6 +39,10 @@ export interface AllocatorBehaviour {
   readonly onFlush?: (generation: bigint) => void;
   /** A deliberate bug (see MUTANTS); none by default. */
   readonly mutant?: MutantName;
+  /** How rollovers flush TLBs; `broadcast` (the seed) by default. */
+  readonly flush?: FlushPolicy;
+  /** `deferred` policy: called when a CPU flushes its own TLB in its slow path. */
+  readonly onLocalFlush?: (cpu: number) => void;
 }
 
 /** Options of an allocator over fresh memory; `bits` and `cpus` as `validateConfig` takes. */
@@ -60,6 +70,8 @@ export interface VmidAllocator<Id extends number | bigint> {
   readonly bits: number;
   readonly cpus: number;
   readonly strategy: StrategyName;
+  /** How its rollovers flush TLBs. */
+  readonly flush: FlushPolicy;
   /** The deliberate bug it runs with, if any. */
   readonly mutant: MutantName | undefined;
   /** The memory it runs over. */
@@ -85,6 +97,7 @@ class Allocator<Id extends number | bigint> implements VmidAllocator<Id> {
   readonly bits: number;
   readonly cpus: number;
   readonly strategy: StrategyName;
+  readonly flush: FlushPolicy;
   readonly mutant: MutantName | undefined;
   readonly memory: VmidMemory<Id>;
   readonly counters: AllocatorCounters;
@@ -92,13 +105,13 @@ class Allocator<Id extends number | bigint> implements VmidAllocator<Id> {
 
   constructor(memory: VmidMemory<Id>, options: AllocatorBehaviour) {
     const strategy = options.strategy ?? "scan";
-    const { onFlush, mutant } = options;
     this.memory = memory;
     this.bits = memory.ids.bits;
     this.cpus = memory.cpus;
     this.strategy = strategy;
-    this.mutant = mutant;
-    this.context = createAllocatorContext(memory, { strategy, onFlush, mutant });
+    this.flush = options.flush ?? "broadcast";
+    this.mutant = options.mutant;
+    this.context = createAllocatorContext(memory, { ...options, strategy, flush: this.flush });
     this.counters = this.context.counters;
   }
 
@@ -158,6 +171,8 @@ export function createAllocatorContext<Id extends number | bigint>(
     lookup: reservedLookupNamed(options.strategy ?? "scan"),
     counters: emptyCounters(),
     onFlush: options.onFlush,
+    flush: options.flush ?? "broadcast",
+    onLocalFlush: options.onLocalFlush,
     mutant: options.mutant,
   };
 }

@@ -24,7 +24,11 @@ export function newVmid<Id extends number | bigint>(context: AllocatorContext<Id
     const renewed = ids.compose(generation, oldIdx);
     counters.reservedLookups++;
     const firstMatchOnly = context.mutant === "early-exit-reserved";
-    if (context.lookup.checkUpdateReserved(memory, vmid, renewed, counters, firstMatchOnly)) {
+    const visitedBefore = counters.reservedCpusVisited;
+    const hit = context.lookup.checkUpdateReserved(memory, vmid, renewed, counters, firstMatchOnly);
+    const visited = counters.reservedCpusVisited - visitedBefore;
+    if (visited > counters.reservedCpusVisitedMax) counters.reservedCpusVisitedMax = visited;
+    if (hit) {
       counters.reservedHits++;
       memory.storeVmId(vm, renewed);
       return renewed;
@@ -37,11 +41,14 @@ export function newVmid<Id extends number | bigint>(context: AllocatorContext<Id
   }
 
   const words = memory.lockedWords;
-  let idx = findNextZeroBit(memory.bitmap, ids.idCount, words[LockedWord.curIdx]);
+  const from = words[LockedWord.curIdx];
+  let idx = findNextZeroBit(memory.bitmap, ids.idCount, from);
+  counters.bitmapWordsSearched += wordsSearched(from, idx, ids.idCount);
   if (idx === ids.idCount) {
     generation = rollover(context);
     // More usable ids than CPUs (validateConfig), so a bit in [1, N) is clear.
     idx = findNextZeroBit(memory.bitmap, ids.idCount, 1);
+    counters.bitmapWordsSearched += wordsSearched(1, idx, ids.idCount);
     if (idx === ids.idCount) throw new Error("internal error: no free VMID after a rollover");
   }
   setBit(memory.bitmap, idx);
@@ -50,4 +57,11 @@ export function newVmid<Id extends number | bigint>(context: AllocatorContext<Id
   counters.freshAllocations++;
   memory.storeVmId(vm, fresh);
   return fresh;
+}
+
+/** Bitmap words `findNextZeroBit(_, size, from)` read to return `found`. */
+function wordsSearched(from: number, found: number, size: number): number {
+  if (from >= size) return 0;
+  const last = found < size ? found >>> 5 : (size - 1) >>> 5;
+  return last - (from >>> 5) + 1;
 }

@@ -16,10 +16,18 @@ export function bumpGeneration<Id extends number | bigint>(context: AllocatorCon
   return generation;
 }
 
-/** Step 2: clear the bitmap; the strategy forgets the previous generation's reservations. */
+/**
+ * Step 2: clear the bitmap; the strategy forgets the previous generation's reservations.
+ * Under the `deferred` policy, also mark every CPU to flush its TLB (see `flushIfPending`
+ * for why the marks come before the per-CPU exchanges).
+ */
 export function beginFlushContext<Id extends number | bigint>(context: AllocatorContext<Id>): void {
-  clearBitmap(context.memory.bitmap);
-  context.lookup.beginRollover(context.memory);
+  const memory = context.memory;
+  clearBitmap(memory.bitmap);
+  context.lookup.beginRollover(memory);
+  if (context.flush === "deferred" && context.mutant !== "no-flush") {
+    setAllCpus(memory.flushPending, memory.cpus);
+  }
 }
 
 /**
@@ -48,14 +56,56 @@ export function flushContextCpu<Id extends number | bigint>(
   context.lookup.noteReserved(memory, cpu, v);
 }
 
-/** Step 4: the broadcast TLB + I-cache invalidation (`__kvm_flush_vm_context`). */
+/**
+ * Step 4: the broadcast TLB + I-cache invalidation (`__kvm_flush_vm_context`); nothing under
+ * the `deferred` policy, whose CPUs were marked in step 2 and flush themselves.
+ */
 export function broadcastFlush<Id extends number | bigint>(
   context: AllocatorContext<Id>,
   generation: Id,
 ): void {
-  context.counters.rollovers++;
-  if (context.mutant === "no-flush") return;
-  context.onFlush?.(context.memory.ids.toBigInt(generation));
+  const { counters, memory } = context;
+  counters.rollovers++;
+  if (context.mutant === "no-flush" || context.flush === "deferred") return;
+  counters.broadcastFlushes++;
+  counters.cpusFlushed += memory.cpus;
+  context.onFlush?.(memory.ids.toBigInt(generation));
+}
+
+/**
+ * `deferred` policy: if a rollover marked this CPU, clear the mark and flush its TLB (the
+ * ASID allocator's `cpumask_test_and_clear_cpu(cpu, &tlb_flush_pending)` then
+ * `local_flush_tlb_all()`). Called in the slow path under the lock, before the CPU
+ * publishes its active id, as in the ASID allocator, and also after a put.
+ *
+ * Why after a put too: the ASID scheme relies on a rolled-over CPU's active id staying 0
+ * until its next slow path. Mainline's put breaks that: a rollover zeroes the slot, the put
+ * then stores INVALID, and INVALID lets the next update take the fast path with no flush, so
+ * the CPU would run a guest under a new generation's idx with the old generation's TLB.
+ * Interleavings with a concurrent rollover (put = store INVALID, then this test-and-clear):
+ * the rollover marks every CPU before it exchanges their slots (step 2), so either its
+ * exchange follows our store (the slot is 0 again: the next update is a slow path and
+ * flushes), or it precedes it, and then so did the mark, which our test-and-clear sees.
+ * Atomic, as a put does not hold the lock.
+ */
+export function flushIfPending<Id extends number | bigint>(
+  context: AllocatorContext<Id>,
+  cpu: number,
+): void {
+  const mask = 1 << (cpu & 31);
+  const before = Atomics.and(context.memory.flushPending, cpu >>> 5, ~mask);
+  if ((before & mask) === 0) return;
+  context.counters.localFlushes++;
+  context.counters.cpusFlushed++;
+  context.onLocalFlush?.(cpu);
+}
+
+/** Sets bits 0..cpus-1 of a CPU mask (`cpumask_setall`), a word at a time, atomically. */
+function setAllCpus(mask: Int32Array, cpus: number): void {
+  for (let word = 0; word < mask.length; word++) {
+    const bits = Math.min(32, cpus - word * 32);
+    Atomics.or(mask, word, bits === 32 ? -1 : (1 << bits) - 1);
+  }
 }
 
 /** A whole rollover, under the lock: steps 1 to 4. Returns the new generation. */

@@ -1,5 +1,6 @@
 import type { AllocatorContext } from "./AllocatorContext.js";
 import { newVmid } from "./newVmid.js";
+import { flushIfPending } from "./rollover.js";
 
 /**
  * The slow path of `kvm_arm_vmid_update()`: under the lock, re-read the VM's id (another CPU
@@ -17,6 +18,7 @@ export function updateSlowPath<Id extends number | bigint>(
   try {
     let vmid = memory.loadVmId(vm);
     if (!memory.ids.isOfGeneration(vmid, memory.loadGeneration())) vmid = newVmid(context, vm);
+    if (context.flush === "deferred") flushIfPending(context, cpu);
     // A plain store suffices: only this CPU writes non-zero values to its own slot, and a
     // rollover (the only other writer) needs this lock, which we hold.
     memory.storeActive(cpu, vmid);
@@ -95,4 +97,7 @@ export function clearActive<Id extends number | bigint>(
 ): void {
   const ids = context.memory.ids;
   context.memory.storeActive(cpu, context.mutant === "clear-to-zero" ? ids.zero : ids.invalid);
+  // Deferred flush: INVALID would let a CPU rolled over before this put run its next guest
+  // through the fast path without flushing (see flushIfPending).
+  if (context.flush === "deferred") flushIfPending(context, cpu);
 }

@@ -74,4 +74,10 @@ export interface VmidMemory<Id extends number | bigint> {
   readonly lockedWords: Int32Array;
   /** The `indexed` strategy's state. Lock holder only. */
   readonly reservedIndex: ReservedIndexSlots;
+  /**
+   * The `deferred` flush policy's `tlb_flush_pending` CPU mask (the parent ASID allocator's):
+   * bit c of word c >> 5 set when CPU c must flush its TLB before publishing its next id.
+   * ceil(cpus / 32) words. Lock holder only.
+   */
+  readonly flushPending: Int32Array;
 }

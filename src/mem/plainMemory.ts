@@ -18,6 +18,7 @@ class PlainMemory implements VmidMemory<number> {
   readonly bitmap: Int32Array;
   readonly lockedWords: Int32Array;
   readonly reservedIndex;
+  readonly flushPending: Int32Array;
   private readonly active: Float64Array;
   private generation: number;
   private denseVmIds: Float64Array;
@@ -38,6 +39,7 @@ class PlainMemory implements VmidMemory<number> {
       heads: new Int32Array(indexSize),
       next: new Int32Array(cpus).fill(-1),
     };
+    this.flushPending = new Int32Array(Math.ceil(cpus / 32));
     this.generation = this.ids.firstGeneration;
     this.denseVmIds = new Float64Array(64);
   }

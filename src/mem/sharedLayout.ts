@@ -19,6 +19,7 @@ const WORDS_PER_LINE = CACHE_LINE_BYTES / 4;
  * then         reserved[0..C-1], packed            then          bitmap: ceil(2^B / 32) words
  * then         vmId[0..V-1] (VM v in slot v-1)    then          indexed strategy: keys[T], heads[T],
  *                                                               next[C]   (T = reservedIndexSize(C))
+ *                                                 then          flush-pending CPU mask: ceil(C / 32) words
  * ```
  *
  * Every region starts on a cache line. `active[c]` is on a line of its own because CPU c's
@@ -56,6 +57,9 @@ export interface SharedLayout {
   readonly indexKeysBase: number;
   readonly indexHeadsBase: number;
   readonly indexNextBase: number;
+  /** Int32 index and length of the deferred flush policy's pending CPU mask. */
+  readonly flushPendingBase: number;
+  readonly flushPendingWords: number;
   /** Int32 elements in the Int32 view. */
   readonly int32Length: number;
 }
@@ -77,7 +81,9 @@ export function sharedLayout(bits: number, cpus: number, vmCapacity: number): Sh
   const indexKeysBase = roundUp(bitmapBase + bitmapWords, WORDS_PER_LINE);
   const indexHeadsBase = indexKeysBase + indexSize;
   const indexNextBase = indexHeadsBase + indexSize;
-  const int32Length = roundUp(indexNextBase + cpus, WORDS_PER_LINE);
+  const flushPendingBase = roundUp(indexNextBase + cpus, WORDS_PER_LINE);
+  const flushPendingWords = Math.ceil(cpus / 32);
+  const int32Length = roundUp(flushPendingBase + flushPendingWords, WORDS_PER_LINE);
 
   return {
     bits,
@@ -98,6 +104,8 @@ export function sharedLayout(bits: number, cpus: number, vmCapacity: number): Sh
     indexKeysBase,
     indexHeadsBase,
     indexNextBase,
+    flushPendingBase,
+    flushPendingWords,
     int32Length,
   };
 }

@@ -46,6 +46,7 @@ class SharedMemoryView implements SharedMemory {
   readonly bitmap: Int32Array;
   readonly lockedWords: Int32Array;
   readonly reservedIndex: ReservedIndexSlots;
+  readonly flushPending: Int32Array;
   private readonly big: BigInt64Array;
   private readonly words: Int32Array;
   private readonly activeBase: number;
@@ -80,6 +81,10 @@ class SharedMemoryView implements SharedMemory {
       heads: this.words.subarray(layout.indexHeadsBase, layout.indexHeadsBase + layout.indexSize),
       next: this.words.subarray(layout.indexNextBase, layout.indexNextBase + layout.cpus),
     };
+    this.flushPending = this.words.subarray(
+      layout.flushPendingBase,
+      layout.flushPendingBase + layout.flushPendingWords,
+    );
     const every = options.sampleLockEvery ?? 0;
     if (every !== 0 && (every & (every - 1)) !== 0) {
       throw new RangeError(`sampleLockEvery must be 0 or a power of two (got ${every})`);

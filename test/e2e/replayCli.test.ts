@@ -228,6 +228,14 @@ describe("vmid replay --json", () => {
         rollovers: 1,
         reservedLookups: 2,
         reservedCpusVisited: 4,
+        reservedCpusVisitedMax: 2, // scan compares both CPUs per lookup
+        reservedLookupsSkipped: 0,
+        // One-word bitmap, 1 word per search: fresh searches for VMs 1, 2, 3; VM 4's failed
+        // search and its search after the rollover; VM 1's search from curIdx 1 (finds 3).
+        bitmapWordsSearched: 6,
+        broadcastFlushes: 1,
+        localFlushes: 0,
+        cpusFlushed: 2,
       },
     ]);
     // Field order as documented: type first, then line.

@@ -24,7 +24,10 @@ export const countedLookup: ReservedLookup = {
   },
   checkUpdateReserved(memory, vmid, newVmid, counters, firstMatchOnly) {
     const stale = memory.lockedWords[LockedWord.staleReservations];
-    if (stale === 0) return false;
+    if (stale === 0) {
+      counters.reservedLookupsSkipped++;
+      return false;
+    }
     counters.reservedCpusVisited += memory.cpus;
     const matched = scanAllReservations(memory, vmid, newVmid, firstMatchOnly);
     memory.lockedWords[LockedWord.staleReservations] = stale - matched;

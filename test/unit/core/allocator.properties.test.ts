@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
+import { createAllocator } from "../../../src/core/createAllocator.js";
 import { STRATEGY_NAMES } from "../../../src/core/strategies/ReservedLookup.js";
 import { replayChecked } from "../../_support/replayChecked.js";
 import { seeded } from "../../_support/seeded.js";
@@ -80,7 +81,13 @@ describe("allocator properties: strategies and backends agree", () => {
             });
             const lines = replay(allocator, trace);
             const ids = Array.from({ length: trace.vms }, (_, k) => allocator.vmidOf(k + 1));
-            const { reservedCpusVisited, ...counters } = allocator.counters;
+            // What a strategy visits (and counted skips) is its own; the rest must agree.
+            const {
+              reservedCpusVisited,
+              reservedCpusVisitedMax: _max,
+              reservedLookupsSkipped: _skipped,
+              ...counters
+            } = allocator.counters;
             return {
               label: `${backend.name} memory, ${strategy}`,
               strategy,
@@ -129,4 +136,57 @@ describe("allocator properties: strategies and backends agree", () => {
       "no put at all",
     );
   });
+});
+
+describe("allocator properties: the deferred flush policy", () => {
+  // The deferred policy (the ASID allocator's tlb_flush_pending) must change flushes only: the
+  // same ids and state as the broadcast policy, and every CPU flushed before it runs a guest
+  // again after a rollover. After a rollover every active id is 0, so a CPU's next update is
+  // a slow path, and that slow path must clear the CPU's mark: after any update on CPU c,
+  // c is unmarked. Each rollover marks each CPU at most once, so local flushes never exceed
+  // rollovers x CPUs.
+  for (const strategy of STRATEGY_NAMES) {
+    test(`${strategy}: same ids and snapshots as broadcast; a CPU is unmarked after each of its updates (seed 4107)`, () => {
+      fc.assert(
+        fc.property(traceArbitrary(), (trace) => {
+          const broadcast = createAllocator({ bits: trace.bits, cpus: trace.cpus, strategy });
+          const flushedCpus: number[] = [];
+          const deferred = createAllocator({
+            bits: trace.bits,
+            cpus: trace.cpus,
+            strategy,
+            flush: "deferred",
+            onLocalFlush: (cpu) => flushedCpus.push(cpu),
+          });
+          for (const [step, event] of trace.events.entries()) {
+            if (event.kind === "put") {
+              broadcast.clearActive(event.cpu);
+              deferred.clearActive(event.cpu);
+              continue;
+            }
+            flushedCpus.length = 0;
+            const id = deferred.update(event.cpu, event.vm);
+            assert.equal(id, broadcast.update(event.cpu, event.vm), `step ${step}: id`);
+            const pending = deferred.memory.flushPending;
+            const marked = (pending[event.cpu >>> 5] >>> (event.cpu & 31)) & 1;
+            assert.equal(marked, 0, `step ${step}: cpu ${event.cpu} still marked after its update`);
+            for (const cpu of flushedCpus)
+              assert.equal(cpu, event.cpu, "only the updating CPU flushes");
+          }
+          assert.deepEqual(deferred.snapshot(), broadcast.snapshot());
+          const d = deferred.counters;
+          const b = broadcast.counters;
+          assert.equal(d.rollovers, b.rollovers);
+          assert.equal(d.broadcastFlushes, 0);
+          assert.equal(b.broadcastFlushes, b.rollovers);
+          assert.equal(b.cpusFlushed, b.rollovers * trace.cpus);
+          assert.equal(d.cpusFlushed, d.localFlushes);
+          assert.ok(d.localFlushes <= d.rollovers * trace.cpus);
+          // A rollover happens inside some CPU's slow path, which flushes right after it.
+          if (d.rollovers > 0) assert.ok(d.localFlushes >= 1);
+        }),
+        seeded(4107, 300),
+      );
+    });
+  }
 });

@@ -79,6 +79,14 @@ describe("createAllocator", () => {
         rollovers: 1,
         reservedLookups: 1,
         reservedCpusVisited: 2,
+        reservedCpusVisitedMax: 2, // scan: both CPUs, in the one lookup
+        reservedLookupsSkipped: 0,
+        // One-word bitmap: 1 per search. Fresh searches for vm1, vm2, vm3 (3), vm4's failed
+        // search and its search from 1 after the rollover (2), vm1's fresh search (1).
+        bitmapWordsSearched: 6,
+        broadcastFlushes: 1,
+        localFlushes: 0,
+        cpusFlushed: 2,
       },
     );
   });
@@ -126,6 +134,47 @@ describe("createAllocator: names a plain-JavaScript caller may get wrong", () =>
       () => createAllocator({ bits: 2, cpus: 1, mutant: "typo" as never }),
       (error: unknown) =>
         error instanceof VmidInputError && /unknown mutant 'typo'.*no-flush/.test(error.message),
+    );
+  });
+});
+
+describe("deferred flush policy", () => {
+  test("a CPU put after a rollover flushes at the put, as its next update may take the fast path", () => {
+    // bits 2 (N = 4, ids 1..3), 2 CPUs.
+    const flushed: number[] = [];
+    const allocator = createAllocator({
+      bits: 2,
+      cpus: 2,
+      flush: "deferred",
+      onLocalFlush: (cpu) => flushed.push(cpu),
+    });
+    assert.equal(allocator.update(0, 2), 5n); // idx 1
+    assert.equal(allocator.update(0, 3), 6n); // idx 2
+    assert.equal(allocator.update(0, 1), 7n); // idx 3
+    // vm4: rollover to 8, both CPUs marked, cpu 0 flushes in this slow path before publishing.
+    assert.equal(allocator.update(0, 4), 9n);
+    assert.deepEqual(flushed, [0]);
+    assert.deepEqual(allocator.snapshot().active, [9n, 0n]);
+    // cpu 1's slot is 0 (rolled over); the put stores INVALID, which would let its next
+    // update take the fast path: so the put flushes.
+    allocator.clearActive(1);
+    assert.deepEqual(flushed, [0, 1]);
+    // vm1's 7 is reserved by cpu 0: renewed as 8|3 = b.
+    assert.equal(allocator.update(0, 1), 0xbn);
+    // cpu 1: INVALID is non-zero and vm1 is current: fast path, no slow path, no flush owed.
+    const slowBefore = allocator.counters.slowPathEntries;
+    assert.equal(allocator.update(1, 1), 0xbn);
+    assert.equal(allocator.counters.slowPathEntries, slowBefore);
+    assert.equal(allocator.counters.fastPathHits, 1);
+    assert.deepEqual(Array.from(allocator.memory.flushPending), [0]);
+    assert.equal(allocator.counters.localFlushes, 2);
+    assert.equal(allocator.counters.broadcastFlushes, 0);
+  });
+
+  test("an unknown flush policy is a VmidInputError", () => {
+    assert.throws(
+      () => createAllocator({ bits: 2, cpus: 2, flush: "lazy" as "deferred" }),
+      /unknown flush policy 'lazy' \(expected broadcast, deferred\)/,
     );
   });
 });

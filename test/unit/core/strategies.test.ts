@@ -159,8 +159,34 @@ for (const strategy of STRATEGY_NAMES) {
           rollovers: 2,
           reservedLookups: 3,
           reservedCpusVisited: { scan: 6, counted: 4, indexed: 2 }[strategy],
+          // Per lookup (steps 5, 6, 7): scan 2, 2, 2; counted 2, 2, 0; indexed 1, 1, 0.
+          reservedCpusVisitedMax: { scan: 2, counted: 2, indexed: 1 }[strategy],
+          // counted's third lookup (vm1's 5) finds no live stale reservation left.
+          reservedLookupsSkipped: { scan: 0, counted: 1, indexed: 0 }[strategy],
+          // The bitmap is one word, so each search reads 1: the 5 fresh allocations' searches
+          // plus the 2 that found nothing and led to the rollovers.
+          bitmapWordsSearched: 7,
+          broadcastFlushes: 2, // one per rollover
+          localFlushes: 0,
+          cpusFlushed: 4, // 2 CPUs per broadcast
         },
       );
+    });
+
+    test("two rollovers, deferred flush: the same ids; each marked CPU flushes in its next slow path", () => {
+      const allocator = createAllocator({ bits: 2, cpus: 2, strategy, flush: "deferred" });
+      const broadcast = replayScenario(2, 2, strategy, TWO_ROLLOVERS);
+      for (const run of TWO_ROLLOVERS) assert.equal(allocator.update(run.cpu, run.vm), run.id);
+      assert.deepEqual(allocator.snapshot(), broadcast.snapshot());
+      // Rollover 1 (step 4, on cpu 1) marks both CPUs; cpu 1 flushes in that same slow path,
+      // before publishing; cpu 0 in step 5 (its active is 0). Step 6 finds no mark. Rollover 2
+      // (step 7, cpu 1) marks both again; cpu 1 flushes at once; cpu 0 never runs again and
+      // stays marked. 3 local flushes instead of 2 broadcasts of 2 CPUs.
+      assert.equal(allocator.counters.broadcastFlushes, 0);
+      assert.equal(allocator.counters.localFlushes, 3);
+      assert.equal(allocator.counters.cpusFlushed, 3);
+      assert.equal(allocator.counters.rollovers, 2);
+      assert.deepEqual(Array.from(allocator.memory.flushPending), [0b01]);
     });
 
     test("a VM reserved on several CPUs is renewed on all of them in one lookup", () => {

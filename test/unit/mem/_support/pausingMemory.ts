@@ -111,6 +111,7 @@ class PausingMemoryImpl implements PausingMemory {
   readonly bitmap: Int32Array;
   readonly lockedWords: Int32Array;
   readonly reservedIndex: ReservedIndexSlots;
+  readonly flushPending: Int32Array;
   private nextPoint = 0;
 
   constructor(
@@ -127,6 +128,7 @@ class PausingMemoryImpl implements PausingMemory {
     this.bitmap = inner.bitmap;
     this.lockedWords = inner.lockedWords;
     this.reservedIndex = inner.reservedIndex;
+    this.flushPending = inner.flushPending;
   }
 
   unreachedPoints(): readonly PausePoint[] {
