@@ -6,12 +6,22 @@ import { MUTANT_NAMES, MUTANTS } from "../core/Mutant.js";
 import { STRATEGY_NAMES } from "../core/strategies/ReservedLookup.js";
 import { VmidInputError } from "../core/VmidInputError.js";
 import { STRESS_DEFAULTS } from "../runtime/StressOptions.js";
+import { SIM_DEFAULTS } from "../sim/validateSimOptions.js";
 import { checkCommand } from "./checkCommand.js";
 import { ExitCode } from "./ExitCode.js";
 import { genTraceCommand } from "./genTraceCommand.js";
-import { parseCount, parseMutant, parseReal, parseStrategy } from "./optionParsers.js";
+import {
+  POLICY_NAMES,
+  parseCount,
+  parseMutant,
+  parsePolicy,
+  parseReal,
+  parseStrategy,
+} from "./optionParsers.js";
 import { replayCommand } from "./replayCommand.js";
+import { simulateCommand } from "./simulateCommand.js";
 import { stressCommand } from "./stressCommand.js";
+import { defaultJobs, sweepCommand } from "./sweepCommand.js";
 
 /** Errors from the file system that mean the user named a file we cannot use, in words. */
 const FILE_ERRORS = new Map([
@@ -236,6 +246,77 @@ function buildProgram(setExit: (code: number) => void): Command {
     )
     .action((options) => {
       setExit(checkCommand(options));
+    });
+
+  const sim = SIM_DEFAULTS;
+  program
+    .command("simulate")
+    .description(
+      "Simulate one host (CPUs, VMs with vCPUs, a time-slice scheduler, churn, puts, nested\n" +
+        "virtualisation) driving the real allocator, every policy over the same workload, and\n" +
+        "print each policy's metrics side by side.",
+    )
+    .option("--seed <S>", "PRNG seed, 0..4294967295", parseCount)
+    .option("--cpus <N>", "host CPUs, 1..4096, with 2^B - 1 > N", parseCount, sim.cpus)
+    .option("--bits <B>", "VMID width, 2..24 (arm64: 8 or 16)", parseCount, sim.bits)
+    .option("--vms <V>", "VMs alive at once", parseCount, sim.vms)
+    .option("--vcpus <K>", "vCPUs per VM, 1..64", parseCount, sim.vcpusPerVm)
+    .option(
+      "--slices <S>",
+      "scheduler time slices to simulate, over all CPUs",
+      parseCount,
+      sim.slices,
+    )
+    .option("--slice-us <U>", "mean time slice, microseconds", parseReal, sim.sliceUs)
+    .option(
+      "--churn <C>",
+      "VMs replaced (destroyed and created) per 1000 slices",
+      parseReal,
+      sim.churn,
+    )
+    .addOption(
+      new Option("--popularity <kind>", "how VMs are picked to run")
+        .choices(["uniform", "zipf"])
+        .default(sim.popularity),
+    )
+    .option("--zipf-skew <S>", "Zipf exponent with --popularity zipf", parseReal, sim.zipfSkew)
+    .option("--no-put", "descheduled vCPUs are not put (the seed, before clearActive)")
+    .option(
+      "--nested",
+      "nested virtualisation: up to 2 x vCPUs shadow stage-2 contexts per VM",
+      false,
+    )
+    .addOption(
+      new Option(
+        "--policy <strategy/flush>",
+        `a policy to compare (repeatable; default: all of ${POLICY_NAMES.join(", ")})`,
+      ).argParser(parsePolicy),
+    )
+    .option("--sample-every <K>", "time one slow path in K (0: none)", parseCount, sim.sampleEvery)
+    .option("--json", "print the whole result as JSON", false)
+    .action((options) => {
+      setExit(simulateCommand({ ...options, policy: options.policy ?? [...sim.policies] }));
+    });
+
+  program
+    .command("sweep")
+    .description(
+      "Run a grid of simulations from a JSON configuration (validated; see README) on worker\n" +
+        "threads, with a progress bar. Results go to DIR/sweep.json and DIR/sweep.csv; an\n" +
+        "interrupted sweep continues with --resume without redoing finished points.",
+    )
+    .argument("<config>", "sweep configuration file (JSON)")
+    .requiredOption("-o, --out <dir>", "output directory")
+    .option(
+      "--jobs <J>",
+      `worker threads, 1..64 (default: ${defaultJobs()}, one per core)`,
+      parseCount,
+    )
+    .option("--resume", "continue the sweep already in the output directory", false)
+    .option("--force", "discard a sweep already in the output directory and start over", false)
+    .option("--json", "print the summary as JSON", false)
+    .action(async (config: string, options) => {
+      setExit(await sweepCommand(config, options));
     });
 
   return program;

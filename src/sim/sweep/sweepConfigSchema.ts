@@ -1,0 +1,123 @@
+import { type ParseError, parse as parseJson, printParseErrorCode } from "jsonc-parser";
+import { z } from "zod";
+import { FLUSH_POLICIES } from "../../core/FlushPolicy.js";
+import { STRATEGY_NAMES } from "../../core/strategies/ReservedLookup.js";
+import { VmidInputError } from "../../core/VmidInputError.js";
+import type { SweepConfig } from "./SweepOutput.js";
+
+const cpus = z.number().int().min(1).max(4096);
+const bits = z.number().int().min(2).max(24);
+const vms = z.number().int().min(1).max(1_000_000);
+const vcpusPerVm = z.number().int().min(1).max(64);
+const churn = z.number().min(0).max(1000);
+const popularity = z.enum(["uniform", "zipf"]);
+/** A non-empty list of distinct values: a grid dimension. */
+const values = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .min(1)
+    .refine((list) => new Set(list).size === list.length, "values must be distinct");
+
+const policy = z.strictObject({
+  strategy: z.enum(STRATEGY_NAMES),
+  flush: z.enum(FLUSH_POLICIES),
+});
+
+/**
+ * The schema of a sweep configuration file (JSON). Ranges are SimOptions'; unknown keys are
+ * errors (a typo must not silently fall back to a default).
+ */
+export const sweepConfigSchema = z.strictObject({
+  seed: z.number().int().min(0).max(0xffff_ffff),
+  base: z
+    .strictObject({
+      cpus,
+      bits,
+      vms,
+      vcpusPerVm,
+      slices: z.number().int().min(1).max(1e10),
+      sliceUs: z.number().positive().max(1e7),
+      churn,
+      popularity,
+      zipfSkew: z.number().positive().max(10),
+      put: z.boolean(),
+      nested: z.boolean(),
+      sampleEvery: z.number().int().min(0),
+    })
+    .partial()
+    .default({}),
+  grid: z
+    .strictObject({
+      cpus: values(cpus),
+      bits: values(bits),
+      vms: values(vms),
+      vcpusPerVm: values(vcpusPerVm),
+      churn: values(churn),
+      put: values(z.boolean()),
+      nested: values(z.boolean()),
+      popularity: values(popularity),
+    })
+    .partial()
+    .default({}),
+  policies: z
+    .array(policy)
+    .min(1)
+    .refine(
+      (list) => new Set(list.map((p) => `${p.strategy}/${p.flush}`)).size === list.length,
+      "policies must be distinct",
+    ),
+});
+
+/** The line and column (1-based) of a character offset in `text`. */
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  return `${before.split("\n").length}:${offset - before.lastIndexOf("\n")}`;
+}
+
+/** A parse error code in words: `PropertyNameExpected` -> `property name expected`. */
+function inWords(code: string): string {
+  return code.replace(/(?<=[a-z])(?=[A-Z])/g, " ").toLowerCase();
+}
+
+/**
+ * Parses strict JSON (no comments, no trailing commas), throwing VmidInputError with the
+ * file, line and column of the first syntax error.
+ */
+export function parseJsonFile(text: string, file: string): unknown {
+  const errors: ParseError[] = [];
+  const json: unknown = parseJson(text, errors, {
+    disallowComments: true,
+    allowTrailingComma: false,
+    allowEmptyContent: false,
+  });
+  if (errors.length > 0) {
+    const [first] = errors;
+    throw new VmidInputError(
+      `${file}:${lineAndColumn(text, first.offset)}: not valid JSON: ${inWords(printParseErrorCode(first.error))}`,
+    );
+  }
+  return json;
+}
+
+/** A zod issue path as `grid.cpus[2]`. */
+function pathText(path: readonly PropertyKey[]): string {
+  let text = "";
+  for (const key of path)
+    text += typeof key === "number" ? `[${key}]` : `${text ? "." : ""}${String(key)}`;
+  return text || "(top level)";
+}
+
+/**
+ * Parses and validates a sweep configuration. Throws VmidInputError naming the file, and the
+ * line and column of a JSON syntax error or the path of each field that fails the schema.
+ */
+export function parseSweepConfig(text: string, file: string): SweepConfig {
+  const parsed = sweepConfigSchema.safeParse(parseJsonFile(text, file));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `  ${pathText(issue.path)}: ${issue.message}`,
+    );
+    throw new VmidInputError(`${file}: not a valid sweep configuration:\n${problems.join("\n")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,175 @@
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import { SWEEP_CSV_COLUMNS } from "../../src/report/sweepCsv.js";
+import type { SweepOutput, SweepRow } from "../../src/sim/sweep/SweepOutput.js";
+import { assertNoStack, assertOk, makeTempDir, runVmid } from "./_support/runVmid.js";
+
+/*
+ * vmid sweep end to end: outputs, refusing to overwrite, resuming an interrupted sweep
+ * without redoing its finished points, bad configurations.
+ */
+
+const temp = makeTempDir("sweep");
+after(temp.cleanup);
+
+// cpus [8, 64] x vms [50, 300] x churn [0, 5]: 8 points, all valid at bits 8; 2 policies each.
+const CONFIG = {
+  seed: 11,
+  base: { bits: 8, slices: 20_000, vcpusPerVm: 2 },
+  grid: { cpus: [8, 64], vms: [50, 300], churn: [0, 5] },
+  policies: [
+    { strategy: "scan", flush: "broadcast" },
+    { strategy: "counted", flush: "deferred" },
+  ],
+};
+const configFile = join(temp.dir, "config.json");
+writeFileSync(configFile, JSON.stringify(CONFIG, null, 2));
+
+/** Fields that measure this machine, not the simulation: they differ from run to run. */
+const TIMING = ["pointElapsedMs", "slowPathNsMedian", "slowPathNsP99"] as const;
+const withoutTiming = (rows: readonly SweepRow[]) =>
+  rows.map((row) => {
+    const copy: Record<string, unknown> = { ...row };
+    for (const field of TIMING) delete copy[field];
+    return copy;
+  });
+const readOutput = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, "sweep.json"), "utf8")) as SweepOutput;
+
+describe("vmid sweep", () => {
+  const fresh = join(temp.dir, "fresh");
+  let output: SweepOutput;
+
+  test("runs every point and writes sweep.json and sweep.csv", () => {
+    const result = runVmid(["sweep", configFile, "--out", fresh, "--jobs", "2"]);
+    assertOk(result);
+    assert.match(result.stdout, /^sweep: 8 of 8 points run \(16 rows\), seed 11/);
+    output = readOutput(fresh);
+    assert.equal(output.format, "vmid-sweep");
+    assert.equal(output.points, 8);
+    assert.equal(output.rows.length, 16); // 8 points x 2 policies
+    assert.deepEqual(
+      output.rows.map((row) => [row.point, row.strategy, row.flush]),
+      [0, 1, 2, 3, 4, 5, 6, 7].flatMap((point) => [
+        [point, "scan", "broadcast"],
+        [point, "counted", "deferred"],
+      ]),
+    );
+    // The grid's order: cpus outermost, churn innermost.
+    assert.deepEqual(
+      output.rows.filter((_, i) => i % 2 === 0).map((r) => [r.cpus, r.vms, r.churn]),
+      [
+        [8, 50, 0],
+        [8, 50, 5],
+        [8, 300, 0],
+        [8, 300, 5],
+        [64, 50, 0],
+        [64, 50, 5],
+        [64, 300, 0],
+        [64, 300, 5],
+      ],
+    );
+    const csv = readFileSync(join(fresh, "sweep.csv"), "utf8").trimEnd().split("\n");
+    assert.equal(csv.length, 17);
+    assert.equal(csv[0], SWEEP_CSV_COLUMNS.join(","));
+    assert.equal(csv[1].split(",").length, SWEEP_CSV_COLUMNS.length);
+    assert.ok(!existsSync(join(fresh, "sweep.partial.jsonl")), "the partial file is gone");
+  });
+
+  test("the same configuration and seed give the same rows (timings aside), with 1 job or 2", () => {
+    const again = join(temp.dir, "again");
+    assertOk(runVmid(["sweep", configFile, "--out", again, "--jobs", "1"]));
+    assert.deepEqual(withoutTiming(readOutput(again).rows), withoutTiming(output.rows));
+  });
+
+  test("refuses a directory that holds a sweep unless --resume or --force", () => {
+    const result = runVmid(["sweep", configFile, "--out", fresh]);
+    assert.equal(result.status, 2);
+    assertNoStack(result.stderr);
+    assert.match(result.stderr, /already holds a sweep: pass --resume to continue it, or --force/);
+    const forced = runVmid(["sweep", configFile, "--out", fresh, "--force"]);
+    assertOk(forced);
+  });
+
+  test("--resume of an interrupted sweep runs only the unfinished points", () => {
+    // An interrupted sweep: the header, points 0..4 finished, point 5 cut mid-line. Each
+    // planted point carries a marker elapsed time no real run would give: if the resume kept
+    // them, it did not run those points again.
+    const dir = join(temp.dir, "interrupted");
+    runVmid(["sweep", configFile, "--out", dir, "--jobs", "2"]); // make the directory
+    const finished = readOutput(dir);
+    const marker = 987_654_321;
+    const lines = [JSON.stringify({ format: "vmid-sweep-partial", config: finished.config })];
+    for (const point of [0, 1, 2, 3, 4]) {
+      const rows = finished.rows
+        .filter((row) => row.point === point)
+        .map((row) => ({ ...row, pointElapsedMs: marker }));
+      lines.push(JSON.stringify({ point, rows, elapsedMs: marker }));
+    }
+    lines.push('{"point":5,"rows":[{"poi'); // the interruption
+    writeFileSync(join(dir, "sweep.partial.jsonl"), `${lines.join("\n")}`);
+    for (const file of ["sweep.json", "sweep.csv"]) writeFileSync(join(dir, file), "");
+    writeFileSync(join(dir, "sweep.json"), "");
+    const result = runVmid(["sweep", configFile, "--out", dir, "--resume"]);
+    assertOk(result);
+    const resumed = readOutput(dir);
+    const kept = resumed.rows.filter((row) => row.pointElapsedMs === marker).map((r) => r.point);
+    assert.deepEqual(kept, [0, 0, 1, 1, 2, 2, 3, 3, 4, 4], "points 0-4 kept, not rerun");
+    assert.ok(
+      resumed.rows.filter((row) => row.point >= 5).every((r) => r.pointElapsedMs !== marker),
+    );
+    assert.deepEqual(withoutTiming(resumed.rows), withoutTiming(output.rows));
+  });
+
+  test("--resume with a different configuration is refused", () => {
+    const other = join(temp.dir, "other.json");
+    writeFileSync(other, JSON.stringify({ ...CONFIG, seed: 12 }));
+    const result = runVmid(["sweep", other, "--out", fresh, "--resume"]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /holds a sweep of a different configuration/);
+  });
+});
+
+describe("vmid sweep: bad input exits 2 with the file and what is wrong, writing nothing", () => {
+  const cases: readonly (readonly [string, string, RegExp])[] = [
+    [
+      "syntax",
+      '{ "seed": 1,\n  "policies": [}',
+      /bad-syntax\.json:2:16: not valid JSON: value expected\n$/,
+    ],
+    [
+      "schema",
+      JSON.stringify({ seed: 1, grid: { bits: [99] }, policies: [] }),
+      /bad-schema\.json: not a valid sweep configuration:\n {2}grid\.bits\[0\]: Too big[^\n]*\n {2}policies: Too small/,
+    ],
+    [
+      "all points invalid",
+      JSON.stringify({
+        seed: 1,
+        grid: { cpus: [300], bits: [8] },
+        policies: [{ strategy: "scan", flush: "broadcast" }],
+      }),
+      /every point of the grid is invalid \(first: bits 8 gives 255 usable VMIDs for 300 CPUs/,
+    ],
+  ];
+  for (const [name, text, pattern] of cases) {
+    test(name, () => {
+      const file = join(temp.dir, `bad-${name.replaceAll(" ", "-")}.json`);
+      writeFileSync(file, text);
+      const out = join(temp.dir, `out-${name.replaceAll(" ", "-")}`);
+      const result = runVmid(["sweep", file, "--out", out]);
+      assert.equal(result.status, 2, result.stderr);
+      assertNoStack(result.stderr);
+      assert.match(result.stderr, pattern);
+      assert.ok(!existsSync(out), "no output directory made");
+    });
+  }
+
+  test("a missing configuration file", () => {
+    const result = runVmid(["sweep", join(temp.dir, "nope.json"), "--out", join(temp.dir, "x")]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /nope\.json': no such file or directory/);
+  });
+});
