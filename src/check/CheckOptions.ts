@@ -1,4 +1,5 @@
 import { requireInput } from "../_internal/requireInput.js";
+import { FLUSH_POLICIES, type FlushPolicy } from "../core/FlushPolicy.js";
 import { MUTANTS, type MutantName } from "../core/Mutant.js";
 import { INVARIANT_NAMES, type InvariantName } from "./invariants.js";
 
@@ -18,6 +19,8 @@ export interface CheckOptions {
   readonly speculation: boolean;
   /** Leaving a guest for an update makes it unreachable for TLB fills (see StepModel). */
   readonly exitUnloads: boolean;
+  /** How rollovers flush TLBs: `broadcast` (the seed) or `deferred` (see StepModel). */
+  readonly flush: FlushPolicy;
   readonly mutant?: MutantName;
   /** The invariants to check; all by default. */
   readonly invariants: readonly InvariantName[];
@@ -34,6 +37,7 @@ export const CHECK_DEFAULTS = {
   puts: true,
   speculation: false,
   exitUnloads: false,
+  flush: "broadcast",
   // LoadedVMIDPerTask is the TLA+ model's SameVMIDPerTask, which the algorithm is known not to
   // keep (docs/unique-vmid-per-cpu.md): checked only when asked for.
   invariants: INVARIANT_NAMES.filter(
@@ -72,6 +76,10 @@ export function validateCheckOptions(options: CheckOptions): void {
   requireInput(
     Number.isInteger(maxStates) && maxStates >= 1,
     `max states must be a positive integer (got ${maxStates})`,
+  );
+  requireInput(
+    FLUSH_POLICIES.includes(options.flush),
+    `unknown flush policy '${options.flush}' (expected ${FLUSH_POLICIES.join(", ")})`,
   );
   requireInput(
     options.mutant === undefined || Object.hasOwn(MUTANTS, options.mutant),

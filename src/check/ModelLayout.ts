@@ -5,9 +5,10 @@
  *
  * ```
  * [0] g, the generation index     [1] bitmap (bit i = idx i)   [2] curIdx   [3] lock holder + 1
- * [4 .. 4+C)        active[c]
- * [4+C .. 4+2C)     reserved[c]
- * [4+2C .. 4+2C+V)  vmId[v - 1]
+ * [4] flush pending (bit c = CPU c; the deferred flush policy's mask, 0 under broadcast)
+ * [5 .. 5+C)        active[c]
+ * [5+C .. 5+2C)     reserved[c]
+ * [5+2C .. 5+2C+V)  vmId[v - 1]
  * then per CPU, CPU_FIELDS words: pc, vm (of the update in progress), vmid and old (the
  *   update's locals), aux (the rollover's CPU loop index), loaded vm and idx (what VTTBR
  *   holds: the guest the CPU runs, or last ran), tlb (bit (vm - 1) x N + idx per entry)
@@ -29,6 +30,7 @@ export const GENERATION = 0;
 export const BITMAP = 1;
 export const CUR_IDX = 2;
 export const LOCK = 3;
+export const FLUSH_PENDING = 4;
 
 /** Per-CPU fields, at `cpuBase + cpu * CPU_FIELDS + field`. */
 export const CpuField = {
@@ -44,7 +46,7 @@ export const CpuField = {
 export const CPU_FIELDS = 8;
 
 export function modelLayout(cpus: number, vms: number, bits: number): ModelLayout {
-  const active = 4;
+  const active = 5;
   const reserved = active + cpus;
   const vmId = reserved + cpus;
   const cpuBase = vmId + vms;

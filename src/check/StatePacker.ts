@@ -15,7 +15,7 @@ export class StatePacker {
   constructor(layout: ModelLayout, generations: number) {
     const n = layout.idCount;
     const id = bitsFor((generations + 1) * n);
-    const shared = [bitsFor(generations), n, bitsFor(n - 1), bitsFor(layout.cpus)];
+    const shared = [bitsFor(generations), n, bitsFor(n - 1), bitsFor(layout.cpus), layout.cpus];
     const perCpu = [
       4,
       bitsFor(layout.vms),

@@ -3,6 +3,7 @@ import {
   CPU_FIELDS,
   CpuField,
   CUR_IDX,
+  FLUSH_PENDING,
   GENERATION,
   LOCK,
   type ModelLayout,
@@ -31,6 +32,8 @@ export interface DecodedState {
   readonly curIdx: number;
   /** The CPU holding the lock, -1 when free. */
   readonly lockHolder: number;
+  /** Deferred flush policy: the CPUs marked to flush their TLB, ascending. */
+  readonly flushPending: readonly number[];
   readonly active: readonly string[];
   readonly reserved: readonly string[];
   /** VM v's id at index v - 1. */
@@ -67,6 +70,9 @@ export function decodeState(layout: ModelLayout, state: Int32Array): DecodedStat
     allocatedIdx,
     curIdx: state[CUR_IDX],
     lockHolder: state[LOCK] - 1,
+    flushPending: Array.from({ length: layout.cpus }, (_, c) => c).filter(
+      (c) => state[FLUSH_PENDING] & (1 << c),
+    ),
     active: Array.from({ length: layout.cpus }, (_, c) => hex(state[layout.active + c])),
     reserved: Array.from({ length: layout.cpus }, (_, c) => hex(state[layout.reserved + c])),
     vmIds: Array.from({ length: layout.vms }, (_, v) => hex(state[layout.vmId + v])),

@@ -27,6 +27,7 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
     speculation: options.speculation,
     mutant: options.mutant,
     exitUnloads: options.exitUnloads,
+    flush: options.flush,
     trackTlb:
       options.speculation ||
       options.invariants.some((name) => name === "UniqueVMIDPerCPU" || name === "ReusedIdxFlushed"),

@@ -1,9 +1,11 @@
+import type { FlushPolicy } from "../core/FlushPolicy.js";
 import type { MutantName } from "../core/Mutant.js";
 import {
   BITMAP,
   CPU_FIELDS,
   CpuField,
   CUR_IDX,
+  FLUSH_PENDING,
   GENERATION,
   LOCK,
   type ModelLayout,
@@ -46,6 +48,8 @@ export const Pc = {
   publish: 12,
   /** update returned: enter the guest (VTTBR := (vm, idx)) and fill the TLB. */
   enterGuest: 13,
+  /** deferred flush policy, after a put's store of INVALID: test-and-clear the CPU's mark, flush if set. */
+  putFlush: 14,
 } as const;
 
 /** Names of the program counters, for counterexamples. */
@@ -71,6 +75,12 @@ export interface StepModel {
   readonly puts: boolean;
   readonly speculation: boolean;
   readonly mutant: MutantName | undefined;
+  /**
+   * How rollovers flush TLBs. `deferred`: the rollover marks every CPU (with its bitmap clear,
+   * before the per-CPU exchanges) and flushes nothing; a CPU flushes its own TLB when its slow
+   * path publishes, and in a step of its own after a put (see core's flushIfPending).
+   */
+  readonly flush: FlushPolicy;
   /**
    * A CPU leaving its guest for an update can no longer fill TLB entries for it (what KVM's
    * exit path does by installing the host's stage-2 state); off by default, as in the TLA+
@@ -116,6 +126,9 @@ export function successors(model: StepModel, state: Int32Array, sink: SuccessorS
         next[layout.active + cpu] = model.mutant === "clear-to-zero" ? 0 : layout.idCount;
         next[base + CpuField.loadedVm] = 0;
         next[base + CpuField.loadedIdx] = 0;
+        // Deferred: the test-and-clear of the CPU's mark is a second atomic access.
+        if (model.flush === "deferred" && model.mutant !== "no-put-flush")
+          next[base + CpuField.pc] = Pc.putFlush;
         sink(next, cpu, Action.put, 0);
       }
     } else {
@@ -222,6 +235,8 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       if (s[GENERATION] >= model.generations) return false;
       s[GENERATION]++;
       s[BITMAP] = 0;
+      if (model.flush === "deferred" && mutant !== "no-flush")
+        s[FLUSH_PENDING] = (1 << layout.cpus) - 1;
       s[base + CpuField.aux] = 0;
       goto(Pc.flushCpu);
       return true;
@@ -240,7 +255,7 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       return true;
     }
     case Pc.flush:
-      if (mutant !== "no-flush") {
+      if (mutant !== "no-flush" && model.flush === "broadcast") {
         for (let c = 0; c < layout.cpus; c++) s[layout.cpuBase + c * CPU_FIELDS + CpuField.tlb] = 0;
       }
       goto(Pc.allocateAfterRollover);
@@ -252,9 +267,14 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       return true;
     }
     case Pc.publish:
+      if (model.flush === "deferred") flushIfMarked(s, base, cpu);
       s[layout.active + cpu] = s[base + CpuField.vmid];
       s[LOCK] = 0;
       goto(Pc.enterGuest);
+      return true;
+    case Pc.putFlush:
+      flushIfMarked(s, base, cpu);
+      goto(Pc.idle);
       return true;
     case Pc.enterGuest: {
       const idx = idxOf(s[base + CpuField.vmid], n);
@@ -271,6 +291,14 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
     default:
       throw new Error(`internal error: unknown pc ${pc}`);
   }
+}
+
+/** Deferred policy: clears CPU `cpu`'s mark and, if it was set, empties its TLB. */
+function flushIfMarked(s: Int32Array, base: number, cpu: number): void {
+  const mark = 1 << cpu;
+  if ((s[FLUSH_PENDING] & mark) === 0) return;
+  s[FLUSH_PENDING] &= ~mark;
+  s[base + CpuField.tlb] = 0;
 }
 
 /** The first clear bit in [from, n), or n. */

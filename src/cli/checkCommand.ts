@@ -2,6 +2,7 @@ import { CHECK_DEFAULTS, type CheckOptions } from "../check/CheckOptions.js";
 import type { CheckResult } from "../check/CheckResult.js";
 import { explore } from "../check/explore.js";
 import type { InvariantName } from "../check/invariants.js";
+import type { FlushPolicy } from "../core/FlushPolicy.js";
 import type { MutantName } from "../core/Mutant.js";
 import { ExitCode } from "./ExitCode.js";
 import { checkResultJson, formatCheckResult } from "./formatCheckResult.js";
@@ -15,6 +16,7 @@ export interface CheckCommandOptions {
   readonly mutant?: MutantName;
   readonly speculation: boolean;
   readonly exitUnloads: boolean;
+  readonly flush: FlushPolicy;
   readonly puts: boolean;
   readonly invariant?: InvariantName[];
   readonly maxStates: number;
@@ -38,6 +40,7 @@ export function checkCommand(options: CheckCommandOptions): number {
     puts: options.puts,
     speculation: options.speculation,
     exitUnloads: options.exitUnloads,
+    flush: options.flush,
     mutant: options.mutant,
     invariants: options.invariant ?? CHECK_DEFAULTS.invariants,
     maxStates: options.maxStates,

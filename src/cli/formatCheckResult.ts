@@ -12,6 +12,7 @@ export function checkCommandLine(options: CheckOptions): string {
     `vmid check --cpus ${options.cpus} --vms ${options.vms} --bits ${options.bits} --generations ${options.generations}`,
   ];
   if (options.mutant !== undefined) parts.push(`--mutant ${options.mutant}`);
+  if (options.flush !== "broadcast") parts.push(`--flush ${options.flush}`);
   if (options.speculation) parts.push("--speculation");
   if (options.exitUnloads) parts.push("--exit-unloads");
   if (!options.puts) parts.push("--no-puts");
@@ -39,6 +40,8 @@ function changes(before: DecodedState, after: DecodedState): string[] {
   if (before.lockHolder !== after.lockHolder) {
     found.push(after.lockHolder >= 0 ? `lock taken by cpu${after.lockHolder}` : "lock released");
   }
+  if (before.flushPending.join() !== after.flushPending.join())
+    found.push(`flush pending {${after.flushPending.map((c) => `cpu${c}`).join(",")}}`);
   after.active.forEach((v, c) => {
     if (v !== before.active[c]) found.push(`active[${c}] ${before.active[c]}->${v}`);
   });
@@ -71,6 +74,7 @@ export function formatCheckResult(result: CheckResult): string {
   const model = `${options.cpus} CPUs, ${options.vms} VMs, bits ${options.bits}, generations ${options.generations}`;
   const flags = [
     options.puts ? "puts" : "no puts",
+    `${options.flush} flush`,
     options.speculation ? "speculation" : "no speculation",
     options.exitUnloads ? "exit unloads the guest" : "",
     options.mutant === undefined ? "" : `mutant ${options.mutant}`,

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { CHECK_DEFAULTS } from "../check/CheckOptions.js";
 import { INVARIANT_NAMES, INVARIANTS } from "../check/invariants.js";
+import { FLUSH_POLICIES } from "../core/FlushPolicy.js";
 import { MUTANT_NAMES, MUTANTS } from "../core/Mutant.js";
 import { STRATEGY_NAMES } from "../core/strategies/ReservedLookup.js";
 import { VmidInputError } from "../core/VmidInputError.js";
@@ -215,6 +216,14 @@ function buildProgram(setExit: (code: number) => void): Command {
       new Option("--mutant <name>", "check a deliberate bug instead")
         .choices(MUTANT_NAMES)
         .argParser(parseMutant),
+    )
+    .addOption(
+      new Option(
+        "--flush <policy>",
+        "how rollovers flush TLBs: broadcast (the seed) or deferred (each CPU flushes itself)",
+      )
+        .choices(FLUSH_POLICIES)
+        .default(k.flush),
     )
     .option("--speculation", "a CPU may fill its TLB for its loaded guest at any step", false)
     .option("--no-puts", "schedulers never put a vCPU (the seed, before clearActive)")

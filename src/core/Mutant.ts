@@ -12,6 +12,9 @@ export const MUTANTS = {
   "early-exit-reserved": "the reserved lookup stops at the first CPU whose reservation matches",
   "no-flush": "rollover does not broadcast the TLB flush",
   "clear-to-zero": "put writes 0 to active instead of VMID_ACTIVE_INVALID",
+  "no-put-flush":
+    "deferred flush policy only: a put does not flush a CPU a rollover marked, so INVALID lets " +
+    "its next update take the fast path with the old generation's TLB (no effect under broadcast)",
 } as const;
 
 /** The name of a mutant. */

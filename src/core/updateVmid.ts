@@ -99,5 +99,6 @@ export function clearActive<Id extends number | bigint>(
   context.memory.storeActive(cpu, context.mutant === "clear-to-zero" ? ids.zero : ids.invalid);
   // Deferred flush: INVALID would let a CPU rolled over before this put run its next guest
   // through the fast path without flushing (see flushIfPending).
-  if (context.flush === "deferred") flushIfPending(context, cpu);
+  if (context.flush === "deferred" && context.mutant !== "no-put-flush")
+    flushIfPending(context, cpu);
 }

@@ -13,6 +13,7 @@ import {
 } from "../../../src/check/ModelLayout.js";
 import { Pc, type StepModel } from "../../../src/check/stepModel.js";
 import { createAllocator, type VmidAllocator } from "../../../src/core/createAllocator.js";
+import type { FlushPolicy } from "../../../src/core/FlushPolicy.js";
 import { MUTANT_NAMES, type MutantName } from "../../../src/core/Mutant.js";
 import { STRATEGY_NAMES, type StrategyName } from "../../../src/core/strategies/ReservedLookup.js";
 import { seeded } from "../../_support/seeded.js";
@@ -156,6 +157,7 @@ function replayBoth(
   trace: SequentialTrace,
   mutant: MutantName | undefined,
   coverage?: Coverage,
+  flush: FlushPolicy = "broadcast",
 ): number[] {
   const { bits, cpus, vms } = trace;
   const layout = modelLayout(cpus, vms, bits);
@@ -166,15 +168,27 @@ function replayBoth(
     speculation: false,
     mutant,
     exitUnloads: false,
+    flush,
     trackTlb: true,
     trackLoaded: true,
   };
   const strategies = strategiesFor(mutant);
   // Each core drives a TLB per CPU: a run fills (vm, idx), the rollover's flush (onFlush, which
-  // the no-flush mutant skips) empties them all.
+  // the no-flush mutant skips) empties them all; under the deferred policy a CPU's own flush
+  // (onLocalFlush) empties its TLB only.
   const tlbs = strategies.map(() => new Array<number>(cpus).fill(0));
   const cores = strategies.map((strategy, i) =>
-    createAllocator({ bits, cpus, strategy, mutant, onFlush: () => tlbs[i].fill(0) }),
+    createAllocator({
+      bits,
+      cpus,
+      strategy,
+      mutant,
+      flush,
+      onFlush: () => tlbs[i].fill(0),
+      onLocalFlush: (cpu) => {
+        tlbs[i][cpu] = 0;
+      },
+    }),
   );
   let state = initialState(layout);
   let modelRollovers = 0;
@@ -266,14 +280,23 @@ describe("conformance: the step model is the core's algorithm, run one operation
     { mutant: undefined, seed: 7301 },
     ...MUTANT_NAMES.map((mutant, i) => ({ mutant, seed: 7302 + i })),
   ];
-  for (const { mutant, seed } of cases) {
-    const name = mutant === undefined ? "the correct algorithm" : `mutant ${mutant}`;
+  // The deferred flush policy, correct and with the mutant that only it shows: the core's
+  // local flushes must empty the same TLBs at the same events as the model's flush steps.
+  const deferredCases = [
+    { mutant: undefined, seed: 7321, flush: "deferred" },
+    { mutant: "no-put-flush", seed: 7322, flush: "deferred" },
+  ] as const;
+  for (const { mutant, seed, flush } of [
+    ...cases.map((c) => ({ ...c, flush: "broadcast" as const })),
+    ...deferredCases,
+  ]) {
+    const name = `${mutant === undefined ? "the correct algorithm" : `mutant ${mutant}`}${flush === "deferred" ? ", deferred flush" : ""}`;
     const strategies = strategiesFor(mutant).join(", ");
     test(`${name}: same ids and state as the core (${strategies}) after every event (seed ${seed})`, () => {
       const coverage: Coverage = { events: 0, rollovers: 0, cutTraces: 0 };
       fc.assert(
         fc.property(traceArbitrary, (trace) => {
-          replayBoth(trace, mutant, coverage);
+          replayBoth(trace, mutant, coverage, flush);
         }),
         seeded(seed, 300),
       );

@@ -72,6 +72,7 @@ function stepModelOf(config: CheckOptions): StepModel {
     speculation: config.speculation,
     mutant: config.mutant,
     exitUnloads: config.exitUnloads,
+    flush: config.flush,
     trackTlb: true,
     trackLoaded: true,
   };
@@ -174,6 +175,20 @@ describe("explore: the default configuration holds", () => {
     assert.ok(result.stats.depth > 0);
     assert.ok(result.stats.transitions >= result.stats.states - 1, "every state was reached");
     assert.deepEqual(result.options, defaults);
+  });
+
+  test("holds under the deferred flush policy too", () => {
+    // No rollover ever happens (above), so no CPU is ever marked: the same verdict. A put takes
+    // two steps under this policy (store INVALID, then test-and-clear the CPU's mark), so the
+    // states between them come on top of the broadcast policy's.
+    const result = check(options({ flush: "deferred" }));
+    assert.equal(result.verdict, "holds");
+    assert.ok(result.stats.states > check(defaults).stats.states, "the put's second step");
+    assert.equal(
+      check(options({ flush: "deferred", puts: false })).stats.states,
+      check(options({ puts: false })).stats.states,
+      "without puts: the same reachable states",
+    );
   });
 
   test("still holds with generations 1: no reachable state even attempts a rollover", () => {
@@ -297,6 +312,29 @@ const MUTANT_CASES = [
     depth: 31,
     sameSteps: true,
   },
+  {
+    // The deferred flush policy without the flush at put (core's flushIfPending): a rollover
+    // marks cpu 0 and exchanges its slot; cpu 0 puts (INVALID), and INVALID lets its next
+    // update take the fast path, unflushed, into a guest whose new idx an old entry of its TLB
+    // still carries. Depth 40: cpu 0 runs VMs 1, 2, 3 (7 + 8 + 8 = 23: its TLB holds (VM1, 1));
+    // cpu 1, never run, updates VM 4 to its rollover's first flushCpu, cpu 0's slot (7: 30);
+    // cpu 0 puts (31); cpu 1 finishes the rollover and gives VM 4 idx 1 (flushCpu, flush,
+    // allocateAfterRollover: 34); cpu 0 updates VM 4 through the fast path and enters it
+    // (start, readVmid, readActive, checkGeneration, compareExchange, enterGuest: 40). Each
+    // part is needed (three VMs to fill the ids, the exchange before the put, VM 4's new id
+    // before cpu 0 reads it); the independent BFS below confirms none is shorter.
+    mutant: "no-put-flush",
+    config: options({
+      vms: 4,
+      generations: 2,
+      flush: "deferred",
+      mutant: "no-put-flush",
+    }),
+    invariant: "UniqueVMIDPerCPU",
+    depth: 40,
+    // The correct policy's put takes one more step (its flush): compared by a BFS instead.
+    sameSteps: false,
+  },
 ] as const;
 
 describe("explore: mutants give counterexamples in small configurations", () => {
@@ -365,7 +403,7 @@ describe("explore: mutants give counterexamples in small configurations", () => 
     assert.equal(firstViolationDepth(stepModelOf(noFlush.config), ["UniqueVMIDPerCPU"], 40), 35);
   });
 
-  test("clear-to-zero and early-exit-reserved: an independent BFS finds the first violation at the derived depth", () => {
+  test("clear-to-zero, early-exit-reserved, no-put-flush: an independent BFS finds the first violation at the derived depth", () => {
     for (const { config, depth } of MUTANT_CASES.filter(
       (c) => c.mutant === "clear-to-zero" || c.mutant === "early-exit-reserved",
     )) {

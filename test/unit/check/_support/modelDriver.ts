@@ -88,9 +88,9 @@ export function runUpdate(model: StepModel, state: Int32Array, cpu: number, vm: 
   return runToIdle(model, take(model, state, cpu, Action.startUpdate, vm), cpu);
 }
 
-/** Puts the vCPU `cpu` runs (the scheduler's put transition). */
+/** Puts the vCPU `cpu` runs (the scheduler's put transition, then the deferred policy's flush step). */
 export function runPut(model: StepModel, state: Int32Array, cpu: number): Int32Array {
-  return take(model, state, cpu, Action.put, 0);
+  return runToIdle(model, take(model, state, cpu, Action.put, 0), cpu).state;
 }
 
 /**
