@@ -44,31 +44,30 @@ export function buildChart(output: SweepOutput, definition: ChartDefinition): Ch
     if (x === null || y === null || !Number.isFinite(x) || !Number.isFinite(y)) continue;
     const key = row[definition.seriesBy];
     let byX = groups.get(key);
-    if (byX === undefined) groups.set(key, (byX = new Map()));
+    if (byX === undefined) {
+      byX = new Map();
+      groups.set(key, byX);
+    }
     const ys = byX.get(x);
     if (ys === undefined) byX.set(x, [y]);
     else ys.push(y);
   }
   const allX = [...new Set([...groups.values()].flatMap((byX) => [...byX.keys()]))];
-  const xScale =
-    definition.xScale === "auto" ? pickScale(allX) : definition.xScale;
+  const xScale = definition.xScale === "auto" ? pickScale(allX) : definition.xScale;
   const x = allX.filter((value) => isLinearLike(xScale) || value > 0).sort((a, b) => a - b);
   let averaged = 0;
-  const series: ChartSeries[] = orderKeys([...groups.keys()], definition.seriesOrder).map(
-    (key) => {
-      const byX = groups.get(key) ?? new Map<number, number[]>();
-      const values = x.map((value) => {
-        const ys = byX.get(value);
-        if (ys === undefined) return null;
-        if (ys.length > 1) averaged++;
-        return ys.reduce((sum, y) => sum + y, 0) / ys.length;
-      });
-      return { label: definition.seriesLabel(key), values };
-    },
-  );
+  const series: ChartSeries[] = orderKeys([...groups.keys()], definition.seriesOrder).map((key) => {
+    const byX = groups.get(key) ?? new Map<number, number[]>();
+    const values = x.map((value) => {
+      const ys = byX.get(value);
+      if (ys === undefined) return null;
+      if (ys.length > 1) averaged++;
+      return ys.reduce((sum, y) => sum + y, 0) / ys.length;
+    });
+    return { label: definition.seriesLabel(key), values };
+  });
   const allY = series.flatMap((line) => line.values.filter((value) => value !== null));
-  const yScale =
-    definition.yScale === "auto" ? pickScale(allY) : definition.yScale;
+  const yScale = definition.yScale === "auto" ? pickScale(allY) : definition.yScale;
   const plotted = series.map((line) => ({
     label: line.label,
     values: line.values.map((value) =>

@@ -4,8 +4,8 @@ import { buildCharts, type ChartSection } from "./buildCharts.js";
 import type { ChartSpec } from "./ChartSpec.js";
 import { escapeHtml } from "./escapeHtml.js";
 import { formatNumber } from "./formatNumber.js";
-import { REPORT_STYLE } from "./reportStyle.js";
 import { renderTable } from "./renderTable.js";
+import { REPORT_STYLE } from "./reportStyle.js";
 
 /** Options of `renderReport`. */
 export interface RenderReportOptions {
@@ -96,7 +96,7 @@ function renderSummary(output: SweepOutput): string {
       : `<dd>${output.skipped.length}<ul class="skipped">${output.skipped
           .map(
             (point) =>
-              `<li>point ${point.point} (cpus ${point.options.cpus}, bits ${point.options.bits}, vms ${point.options.vms}): ${escapeHtml(point.reason)}</li>`,
+              `<li>point ${point.point} (${escapeHtml(gridValues(output, point))}): ${escapeHtml(point.reason)}</li>`,
           )
           .join("")}</ul></dd>`;
   const items: [string, string][] = [
@@ -110,6 +110,15 @@ function renderSummary(output: SweepOutput): string {
   ];
   const rows = items.map(([term, text]) => `<dt>${term}</dt><dd>${escapeHtml(text)}</dd>`);
   return `<dl class="summary" id="summary">\n${rows.join("\n")}\n<dt>Skipped points</dt>${skipped}\n</dl>`;
+}
+
+/** A skipped point's values of the parameters the grid varies (`cpus 512, bits 8, ...`). */
+function gridValues(output: SweepOutput, point: SweepOutput["skipped"][number]): string {
+  const options = point.options as unknown as Record<string, unknown>;
+  const names = Object.keys(output.config.grid);
+  return (names.length > 0 ? names : ["cpus", "bits", "vms"])
+    .map((name) => `${name} ${String(options[name])}`)
+    .join(", ");
 }
 
 function renderSection(section: ChartSection): string {

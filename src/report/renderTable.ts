@@ -2,7 +2,10 @@ import type { SweepRow } from "../sim/sweep/SweepOutput.js";
 import { escapeHtml } from "./escapeHtml.js";
 import { formatNumber } from "./formatNumber.js";
 
-/** The table's columns, every field of `SweepRow`: parameters first, then metrics. */
+/**
+ * The table's columns, every field of `SweepRow`: the policy and the parameters grids vary
+ * first, then the metrics, then the parameters sweeps usually keep fixed.
+ */
 const COLUMNS: readonly (readonly [keyof SweepRow, string])[] = [
   ["point", "point"],
   ["strategy", "strategy"],
@@ -12,13 +15,6 @@ const COLUMNS: readonly (readonly [keyof SweepRow, string])[] = [
   ["vms", "VMs"],
   ["vcpusPerVm", "vCPUs/VM"],
   ["churn", "churn /1000 slices"],
-  ["popularity", "popularity"],
-  ["zipfSkew", "Zipf skew"],
-  ["put", "put"],
-  ["nested", "nested"],
-  ["slices", "slices"],
-  ["sliceUs", "slice (µs)"],
-  ["seed", "seed"],
   ["updates", "updates"],
   ["fastPathHits", "fast path hits"],
   ["fastPathPercent", "fast path (%)"],
@@ -45,6 +41,13 @@ const COLUMNS: readonly (readonly [keyof SweepRow, string])[] = [
   ["simulatedMs", "simulated (ms)"],
   ["contextsRun", "contexts run"],
   ["pointElapsedMs", "point wall time (ms)"],
+  ["popularity", "popularity"],
+  ["zipfSkew", "Zipf skew"],
+  ["put", "put"],
+  ["nested", "nested"],
+  ["slices", "slices"],
+  ["sliceUs", "slice (µs)"],
+  ["seed", "seed"],
 ];
 
 /**

@@ -16,14 +16,28 @@ function scaleOptions(scale: AxisScale): uPlot.Scale {
     case "log10":
       return { time: false, distr: 3, log: 10 };
     case "asinh":
-      return { time: false, distr: 4, asinh: 1 };
+      // Chosen only for values >= 0 (see pickScale): start the axis at 0, not at -1.
+      return {
+        time: false,
+        distr: 4,
+        asinh: 1,
+        range: (_plot, min, max) => [0, uPlot.rangeAsinh(min, max, 10, true)[1]],
+      };
     default:
       return { time: false, distr: 1 };
   }
 }
 
-function axis(label: string): uPlot.Axis {
+/** Ticks of an asinh axis over values >= 0: 0, then the powers of ten up to the top. */
+function asinhSplits(_plot: uPlot, _axis: number, _min: number, max: number): number[] {
+  const splits = [0];
+  for (let power = 1; power <= max; power *= 10) splits.push(power);
+  return splits;
+}
+
+function axis(label: string, scale: AxisScale): uPlot.Axis {
   return {
+    ...(scale === "asinh" ? { splits: asinhSplits } : {}),
     label,
     font: FONT,
     labelFont: LABEL_FONT,
@@ -36,8 +50,10 @@ function axis(label: string): uPlot.Axis {
 
 /** Formats a legend or axis number compactly (no more than 4 significant digits). */
 function compact(value: number | null): string {
-  if (value === null || !Number.isFinite(value)) return "-";
-  return Number.isInteger(value) ? value.toLocaleString("en-US") : String(Number(value.toPrecision(4)));
+  if (value === null || !Number.isFinite(value)) return "";
+  return Number.isInteger(value)
+    ? value.toLocaleString("en-US")
+    : String(Number(value.toPrecision(4)));
 }
 
 /**
@@ -71,8 +87,9 @@ export function drawChart(spec: ChartSpec, target: HTMLElement): { plot: uPlot; 
     width: Math.max(320, target.clientWidth),
     height: HEIGHT,
     scales: { x: scaleOptions(spec.xScale), y: scaleOptions(spec.yScale) },
-    axes: [axis(spec.xLabel), { ...axis(spec.yLabel), size: 70 }],
+    axes: [axis(spec.xLabel, spec.xScale), { ...axis(spec.yLabel, spec.yScale), size: 84 }],
     series,
+    padding: [12, 28, 0, 0],
     legend: { show: true, live: true },
     cursor: { drag: { x: false, y: false } },
   };
