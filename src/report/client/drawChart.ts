@@ -70,7 +70,8 @@ export function drawChart(spec: ChartSpec, target: HTMLElement): { plot: uPlot; 
     for (const value of line.values) if (value !== null && Number.isFinite(value)) points++;
   }
   const series: uPlot.Series[] = [
-    { label: spec.xLabel, value: (_plot, value) => compact(value) },
+    // The legend names x without the axis's scale note ("host CPUs", not "host CPUs (log2)").
+    { label: spec.xLabel.replace(/ \(log\d+\)$/, ""), value: (_plot, value) => compact(value) },
     ...spec.series.map(
       (line, index): uPlot.Series => ({
         label: line.label,
