@@ -1,8 +1,8 @@
-import { renameSync, rmSync, writeFileSync } from "node:fs";
 import { buildCharts } from "../report/buildCharts.js";
 import { readSweepOutput } from "../report/readSweepOutput.js";
 import { renderReport } from "../report/renderReport.js";
 import { ExitCode } from "./ExitCode.js";
+import { writeFileAtomically } from "./writeFileAtomically.js";
 
 /** Options of `vmid report <sweep.json> -o report.html`. */
 export interface ReportCommandOptions {
@@ -28,17 +28,7 @@ export function reportCommand(options: ReportCommandOptions): number {
   });
   const charts = buildCharts(sweep).flatMap((section) => section.charts);
   const withData = charts.filter((chart) => chart.points > 0).length;
-  const temporary = `${options.output}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temporary, html);
-    renameSync(temporary, options.output);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    // Name the file the user asked for, not our temporary one.
-    const fileError = error as NodeJS.ErrnoException;
-    if (typeof fileError?.code === "string") fileError.path = options.output;
-    throw error;
-  }
+  writeFileAtomically(options.output, html);
   process.stdout.write(
     `vmid report: wrote ${options.output} (${withData} of ${charts.length} charts with data, ${sweep.rows.length} rows)\n`,
   );

@@ -20,6 +20,7 @@ import {
   parseStrategy,
 } from "./optionParsers.js";
 import { replayCommand } from "./replayCommand.js";
+import { reportCommand } from "./reportCommand.js";
 import { simulateCommand } from "./simulateCommand.js";
 import { stressCommand } from "./stressCommand.js";
 import { defaultJobs, sweepCommand } from "./sweepCommand.js";
@@ -326,6 +327,20 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--json", "print the summary as JSON", false)
     .action(async (config: string, options) => {
       setExit(await sweepCommand(config, options));
+    });
+
+  program
+    .command("report")
+    .description(
+      "Render a sweep's results (sweep.json) as one self-contained HTML file with charts:\n" +
+        "lock cost vs CPUs per strategy, rollovers vs VMs, broadcast vs deferred flushes,\n" +
+        "counted's skip rate, and every row. Works from file://, loads nothing from the network.",
+    )
+    .argument("<sweep>", "the sweep.json that vmid sweep wrote")
+    .requiredOption("-o, --output <file>", "the HTML file to write")
+    .option("--title <text>", "the page's title")
+    .action((input: string, options: { output: string; title?: string }) => {
+      setExit(reportCommand({ input, ...options }));
     });
 
   return program;

@@ -1,16 +1,10 @@
-import {
-  appendFileSync,
-  existsSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { VmidInputError } from "../core/VmidInputError.js";
 import { sweepCsv } from "../report/sweepCsv.js";
 import type { FinishedPoint } from "../sim/sweep/runSweep.js";
 import type { SweepConfig, SweepOutput } from "../sim/sweep/SweepOutput.js";
+import { writeFileAtomically } from "./writeFileAtomically.js";
 
 /** The files a sweep keeps in its output directory. */
 export function sweepFiles(directory: string) {
@@ -94,18 +88,6 @@ function differentConfig(directory: string): VmidInputError {
 /** Appends a finished point to the partial file (one line, written in one call). */
 export function appendFinishedPoint(directory: string, point: number, entry: FinishedPoint): void {
   appendFileSync(sweepFiles(directory).partial, `${JSON.stringify({ point, ...entry })}\n`);
-}
-
-/** Writes text to `path` through a temporary file renamed over it: never half-written. */
-export function writeFileAtomically(path: string, text: string): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
 }
 
 /** Writes sweep.json and sweep.csv, then drops the partial file. */

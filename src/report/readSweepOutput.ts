@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { z } from "zod";
+import { formatIssuePath, parseJsonText } from "../_internal/parseJsonText.js";
 import { VmidInputError } from "../core/VmidInputError.js";
 import type { SweepOutput } from "../sim/sweep/SweepOutput.js";
 import { sweepOutputSchema } from "./sweepOutputSchema.js";
@@ -16,12 +16,7 @@ export function readSweepOutput(path: string): SweepOutput {
 
 /** Validates a sweep's JSON text; `name` is the file named in errors. */
 export function parseSweepOutput(text: string, name: string): SweepOutput {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new VmidInputError(`${name}: not valid JSON: ${syntaxMessage(error, text)}`);
-  }
+  const json = parseJsonText(text, name);
   if (typeof json === "object" && json !== null && !Array.isArray(json)) {
     const { format, version } = json as { format?: unknown; version?: unknown };
     if (format !== "vmid-sweep") {
@@ -40,30 +35,8 @@ export function parseSweepOutput(text: string, name: string): SweepOutput {
     const issue = parsed.error.issues[0];
     const more = parsed.error.issues.length - 1;
     throw new VmidInputError(
-      `${name}: ${formatPath(issue.path)}: ${issue.message}${more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : ""}`,
+      `${name}: ${formatIssuePath(issue.path)}: ${issue.message}${more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : ""}`,
     );
   }
   return parsed.data;
-}
-
-/** A schema issue's path as `rows[3].cpus` (`(top level)` for the document itself). */
-export function formatPath(path: z.core.$ZodIssue["path"]): string {
-  let text = "";
-  for (const key of path) {
-    if (typeof key === "number") text += `[${key}]`;
-    else text += text === "" ? String(key) : `.${String(key)}`;
-  }
-  return text === "" ? "(top level)" : text;
-}
-
-/** V8's message, with the line and column of its `position N` when it gives one. */
-function syntaxMessage(error: unknown, text: string): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const match = / at position (\d+)/.exec(message);
-  if (match === null || message.includes("line ")) return message;
-  const position = Number(match[1]);
-  const before = text.slice(0, position);
-  const line = before.split("\n").length;
-  const column = position - before.lastIndexOf("\n");
-  return `${message} (line ${line}, column ${column})`;
 }

@@ -1,5 +1,5 @@
-import { type ParseError, parse as parseJson, printParseErrorCode } from "jsonc-parser";
 import { z } from "zod";
+import { formatIssuePath, parseJsonText } from "../../_internal/parseJsonText.js";
 import { FLUSH_POLICIES } from "../../core/FlushPolicy.js";
 import { STRATEGY_NAMES } from "../../core/strategies/ReservedLookup.js";
 import { VmidInputError } from "../../core/VmidInputError.js";
@@ -68,54 +68,15 @@ export const sweepConfigSchema = z.strictObject({
     ),
 });
 
-/** The line and column (1-based) of a character offset in `text`. */
-function lineAndColumn(text: string, offset: number): string {
-  const before = text.slice(0, offset);
-  return `${before.split("\n").length}:${offset - before.lastIndexOf("\n")}`;
-}
-
-/** A parse error code in words: `PropertyNameExpected` -> `property name expected`. */
-function inWords(code: string): string {
-  return code.replace(/(?<=[a-z])(?=[A-Z])/g, " ").toLowerCase();
-}
-
-/**
- * Parses strict JSON (no comments, no trailing commas), throwing VmidInputError with the
- * file, line and column of the first syntax error.
- */
-export function parseJsonFile(text: string, file: string): unknown {
-  const errors: ParseError[] = [];
-  const json: unknown = parseJson(text, errors, {
-    disallowComments: true,
-    allowTrailingComma: false,
-    allowEmptyContent: false,
-  });
-  if (errors.length > 0) {
-    const [first] = errors;
-    throw new VmidInputError(
-      `${file}:${lineAndColumn(text, first.offset)}: not valid JSON: ${inWords(printParseErrorCode(first.error))}`,
-    );
-  }
-  return json;
-}
-
-/** A zod issue path as `grid.cpus[2]`. */
-function pathText(path: readonly PropertyKey[]): string {
-  let text = "";
-  for (const key of path)
-    text += typeof key === "number" ? `[${key}]` : `${text ? "." : ""}${String(key)}`;
-  return text || "(top level)";
-}
-
 /**
  * Parses and validates a sweep configuration. Throws VmidInputError naming the file, and the
  * line and column of a JSON syntax error or the path of each field that fails the schema.
  */
 export function parseSweepConfig(text: string, file: string): SweepConfig {
-  const parsed = sweepConfigSchema.safeParse(parseJsonFile(text, file));
+  const parsed = sweepConfigSchema.safeParse(parseJsonText(text, file));
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
-      (issue) => `  ${pathText(issue.path)}: ${issue.message}`,
+      (issue) => `  ${formatIssuePath(issue.path)}: ${issue.message}`,
     );
     throw new VmidInputError(`${file}: not a valid sweep configuration:\n${problems.join("\n")}`);
   }
