@@ -2,7 +2,7 @@ import { requireInput } from "../_internal/requireInput.js";
 import { requireSeed } from "../_internal/scheduleChecks.js";
 import { FLUSH_POLICIES } from "../core/FlushPolicy.js";
 import { STRATEGY_NAMES } from "../core/strategies/ReservedLookup.js";
-import { validateConfig } from "../core/validateConfig.js";
+import { MAX_BITS, validateConfig } from "../core/validateConfig.js";
 import { type Policy, policyLabel } from "./Policy.js";
 import type { SimOptions } from "./SimOptions.js";
 
@@ -53,8 +53,8 @@ export function validateSimOptions(options: SimOptions): void {
   requireSeed(options.seed);
   const { bits, cpus, vms, vcpusPerVm, slices, sliceUs, churn, zipfSkew, sampleEvery } = options;
   requireInput(
-    !Number.isInteger(bits) || bits >= MIN_SIM_BITS,
-    `bits must be an integer from ${MIN_SIM_BITS} to 24 in the simulator (got ${bits})`,
+    Number.isInteger(bits) && bits >= MIN_SIM_BITS && bits <= MAX_BITS,
+    `bits must be an integer from ${MIN_SIM_BITS} to ${MAX_BITS} (got ${bits})`,
   );
   validateConfig(bits, cpus);
   requireInput(
