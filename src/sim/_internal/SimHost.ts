@@ -1,4 +1,3 @@
-import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { RandomGenerator } from "pure-rand/types/RandomGenerator";
@@ -8,6 +7,8 @@ import type { PolicyLockstep } from "./PolicyLockstep.js";
 
 /** VM draws per slice before a CPU gives up and idles (every drawn VM had no free vCPU). */
 export const MAX_PICK_ATTEMPTS = 8;
+/** 2^32: one draw of the generator, `rng.next() >>> 0`, is uniform in [0, 2^32). */
+const TWO_POW_32 = 2 ** 32;
 /** `cpuVcpu` / `vcpuCpu` value: nothing there. */
 const NONE = -1;
 
@@ -36,9 +37,10 @@ export class SimHost {
   private readonly nested: boolean;
   private readonly put: boolean;
   private readonly sliceUs: number;
-  /** Replacements every slice, and the chance of one more. */
+  /** Replacements every slice. */
   private readonly churnWhole: number;
-  private readonly churnFraction: number;
+  /** One more replacement when a 32-bit draw is below this (0: never, no draw). */
+  private readonly churnThreshold: number;
   /** Zipf rank sampler (rank r = slot r - 1), or undefined for uniform popularity. */
   private readonly drawRank: ((rng: RandomGenerator) => number) | undefined;
   private readonly slotVm: Float64Array;
@@ -60,7 +62,7 @@ export class SimHost {
     this.sliceUs = options.sliceUs;
     const perSlice = options.churn / 1000;
     this.churnWhole = Math.floor(perSlice);
-    this.churnFraction = perSlice - this.churnWhole;
+    this.churnThreshold = Math.round((perSlice - this.churnWhole) * TWO_POW_32);
     this.drawRank =
       options.popularity === "zipf" ? zipfSampler(options.vms, options.zipfSkew) : undefined;
     this.slotVm = new Float64Array(options.vms);
@@ -73,14 +75,15 @@ export class SimHost {
 
   /**
    * Churn at the start of a slice: `floor(churn / 1000)` replacements, plus one more with
-   * probability `churn / 1000 - floor(churn / 1000)` (no draw when that is 0). Each destroys
+   * probability `churn / 1000 - floor(churn / 1000)`, rounded to a multiple of 2^-32 (one
+   * 32-bit draw; no draw when it is 0). Each destroys
    * the VM of a uniformly drawn slot (popularity does not matter) and puts a never-used VM
    * number in the slot, with the slot's popularity. A destroyed VM's running vCPUs are
    * descheduled (put, when `put`); their CPUs idle until their slices end.
    */
   churn(): void {
     let replacements = this.churnWhole;
-    if (this.churnFraction > 0 && uniformFloat64(this.rng) < this.churnFraction) replacements++;
+    if (this.churnThreshold > 0 && this.rng.next() >>> 0 < this.churnThreshold) replacements++;
     for (; replacements > 0; replacements--) this.replaceVm(uniformInt(this.rng, 0, this.vms - 1));
   }
 
@@ -116,9 +119,9 @@ export class SimHost {
     this.lockstep.update(cpu, context);
   }
 
-  /** The next slice's length: uniform in [0.5, 1.5) x `sliceUs`. */
+  /** The next slice's length: uniform in [0.5, 1.5) x `sliceUs`, in steps of 2^-32 (one draw). */
   drawSliceUs(): number {
-    return (0.5 + uniformFloat64(this.rng)) * this.sliceUs;
+    return (0.5 + (this.rng.next() >>> 0) / TWO_POW_32) * this.sliceUs;
   }
 
   /**
