@@ -1,0 +1,23 @@
+/**
+ * The simulator: a deterministic discrete-event model of a host scheduling VMs' vCPUs on
+ * its CPUs, driving one allocator per policy in lockstep and measuring each.
+ */
+
+export { type LockCostCounts, lockOps } from "./lockCostModel.js";
+export { type Policy, policyLabel } from "./Policy.js";
+export type {
+  PolicyMetrics,
+  Popularity,
+  SimOptions,
+  SimResult,
+  WorkloadStats,
+} from "./SimOptions.js";
+export { PROGRESS_EVERY_SLICES, type SimHooks, simulate } from "./simulate.js";
+export {
+  MAX_CHURN,
+  MAX_SIM_VMS,
+  MAX_VCPUS_PER_VM,
+  MIN_SIM_BITS,
+  SIM_DEFAULTS,
+  validateSimOptions,
+} from "./validateSimOptions.js";
