@@ -24,6 +24,7 @@ const SHOWN: readonly (readonly [keyof PolicyMetrics, string, Intl.NumberFormat]
   ["lockOpsPerSlowPath", "lock ops per slow path (cost model)", decimal],
   ["slowPathNsMedian", "slow path ns, median (sampled)", integer],
   ["slowPathNsP99", "slow path ns, p99 (sampled)", integer],
+  ["slowPathNsMean", "slow path ns, mean (sampled)", integer],
 ];
 
 /** The command line that reruns a simulation with the same options. */

@@ -49,10 +49,10 @@ export function buildCharts(output: SweepOutput): ChartSection[] {
     {
       ...lockCost,
       id: "slow-path-ns",
-      title: "Measured slow path, median (sampled)",
-      yLabel: "slow path median (ns)",
+      title: "Measured slow path, mean (sampled)",
+      yLabel: "slow path mean (ns)",
       yScale: "auto",
-      y: (row) => (row.slowPathSamples > 0 ? row.slowPathNsMedian : null),
+      y: (row) => (row.slowPathSamples > 0 ? row.slowPathNsMean : null),
       notes: [
         "Sampled slow paths timed with the real allocator code on the machine that ran the sweep (see slowPathSamples in the table); rows with no sample are not plotted.",
       ],

@@ -38,6 +38,7 @@ const COLUMNS: readonly (readonly [keyof SweepRow, string])[] = [
   ["slowPathSamples", "slow paths timed"],
   ["slowPathNsMedian", "slow path p50 (ns)"],
   ["slowPathNsP99", "slow path p99 (ns)"],
+  ["slowPathNsMean", "slow path mean (ns)"],
   ["simulatedMs", "simulated (ms)"],
   ["contextsRun", "contexts run"],
   ["pointElapsedMs", "point wall time (ms)"],

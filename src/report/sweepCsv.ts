@@ -40,6 +40,7 @@ const COLUMNS_IN_ORDER: Record<keyof SweepRow, true> = {
   slowPathSamples: true,
   slowPathNsMedian: true,
   slowPathNsP99: true,
+  slowPathNsMean: true,
   simulatedMs: true,
   contextsRun: true,
   pointElapsedMs: true,

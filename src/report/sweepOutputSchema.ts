@@ -49,6 +49,7 @@ const policyMetrics = {
   slowPathSamples: count,
   slowPathNsMedian: real,
   slowPathNsP99: real,
+  slowPathNsMean: real,
 };
 
 const sweepRow = z.strictObject({

@@ -85,6 +85,11 @@ export interface PolicyMetrics {
   /** Median and 99th percentile of the sampled slow paths, ns (0 when none sampled). */
   readonly slowPathNsMedian: number;
   readonly slowPathNsP99: number;
+  /**
+   * Mean of the sampled slow paths, ns (0 when none sampled): the estimate of lock hold time
+   * per slow path (the median hides the rare long lookups that make up the total).
+   */
+  readonly slowPathNsMean: number;
 }
 
 /** What the workload did, the same for every policy. */

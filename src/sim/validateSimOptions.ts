@@ -117,7 +117,10 @@ function validatePolicies(policies: readonly Policy[]): void {
       `policies[${index}].flush must be one of ${FLUSH_POLICIES.join(", ")} (got '${policy.flush}')`,
     );
     const label = policyLabel(policy);
-    requireInput(!seen.has(label), `policies[${index}] repeats '${label}': each policy at most once`);
+    requireInput(
+      !seen.has(label),
+      `policies[${index}] repeats '${label}': each policy at most once`,
+    );
     seen.add(label);
   });
 }

@@ -28,7 +28,7 @@ const configFile = join(temp.dir, "config.json");
 writeFileSync(configFile, JSON.stringify(CONFIG, null, 2));
 
 /** Fields that measure this machine, not the simulation: they differ from run to run. */
-const TIMING = ["pointElapsedMs", "slowPathNsMedian", "slowPathNsP99"] as const;
+const TIMING = ["pointElapsedMs", "slowPathNsMedian", "slowPathNsP99", "slowPathNsMean"] as const;
 const withoutTiming = (rows: readonly SweepRow[]) =>
   rows.map((row) => {
     const copy: Record<string, unknown> = { ...row };

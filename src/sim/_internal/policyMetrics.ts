@@ -59,5 +59,7 @@ export function policyMetrics(
     slowPathSamples: sorted.length,
     slowPathNsMedian: nearestRank(sorted, 50),
     slowPathNsP99: nearestRank(sorted, 99),
+    slowPathNsMean:
+      sorted.length === 0 ? 0 : sorted.reduce((sum, ns) => sum + ns, 0) / sorted.length,
   };
 }

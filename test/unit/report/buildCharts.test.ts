@@ -51,13 +51,14 @@ describe("chart selection on the fixture sweep (seed 20261130)", () => {
     assert.match(caption, /Same in every run: vcpusPerVm = 2, popularity = zipf/);
   });
 
-  test("slow-path-ns: the same rows, slowPathNsMedian", () => {
+  test("slow-path-ns: the same rows, slowPathNsMean", () => {
     const spec = chart(fixture, "slow-path-ns");
     assert.deepEqual(spec.x, [8, 64, 512]);
+    // The fixture's means are its medians + 100 ns (test/fixtures/sweep/README.md).
     assert.deepEqual(lines(spec), {
-      scan: [823.1, 974.3, 2183.9],
-      counted: [811.6, 922.5, 2091.7],
-      indexed: [804.2, 804.2, 804.2],
+      scan: [923.1, 1074.3, 2283.9],
+      counted: [911.6, 1022.5, 2191.7],
+      indexed: [904.2, 904.2, 904.2],
     });
   });
 
@@ -126,7 +127,12 @@ describe("chart selection on the fixture sweep (seed 20261130)", () => {
 
   test("slow-path-ns plots no row without timing samples", () => {
     const output = loadFixture();
-    const rows = output.rows.map((row) => ({ ...row, slowPathSamples: 0, slowPathNsMedian: 0 }));
+    const rows = output.rows.map((row) => ({
+      ...row,
+      slowPathSamples: 0,
+      slowPathNsMedian: 0,
+      slowPathNsMean: 0,
+    }));
     const spec = chart(withRows(rows), "slow-path-ns");
     assert.equal(spec.points, 0);
     assert.match(spec.emptyReason ?? "", /no value to plot/);

@@ -84,7 +84,13 @@ export function checkRelations(result: SimResult): void {
     const samples = sampleEvery === 0 ? 0 : Math.floor(m.slowPathEntries / sampleEvery);
     assert.equal(m.slowPathSamples, samples, `${label}: one slow path timed in ${sampleEvery}`);
     assert.ok(m.slowPathNsMedian <= m.slowPathNsP99, `${label}: median <= p99`);
-    if (samples === 0) assert.equal(m.slowPathNsP99, 0, `${label}: no sample, 0 ns`);
+    if (samples === 0) {
+      assert.equal(m.slowPathNsP99, 0, `${label}: no sample, 0 ns`);
+      assert.equal(m.slowPathNsMean, 0, `${label}: no sample, mean 0`);
+    } else {
+      // A mean lies within the samples' range, whose top is at least the p99 sample.
+      assert.ok(m.slowPathNsMean > 0, `${label}: mean of positive times`);
+    }
   }
   // Workload: at least slice 1 loads a vCPU (all are free then); each put deschedules a vCPU
   // an earlier update loaded; a slice updates, idles or continues.

@@ -7,7 +7,7 @@ export function withoutTiming(result: SimResult) {
     elapsedMs: 0,
     policies: result.policies.map(({ policy, metrics }) => ({
       policy,
-      metrics: { ...metrics, slowPathNsMedian: 0, slowPathNsP99: 0 },
+      metrics: { ...metrics, slowPathNsMedian: 0, slowPathNsP99: 0, slowPathNsMean: 0 },
     })),
   };
 }
