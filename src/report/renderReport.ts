@@ -6,6 +6,7 @@ import { escapeHtml } from "./escapeHtml.js";
 import { formatNumber } from "./formatNumber.js";
 import { renderTable } from "./renderTable.js";
 import { REPORT_STYLE } from "./reportStyle.js";
+import type { Finding } from "./studyFindings.js";
 
 /** Options of `renderReport`. */
 export interface RenderReportOptions {
@@ -13,6 +14,8 @@ export interface RenderReportOptions {
   readonly title?: string;
   /** When the report was made, shown as given (e.g. an ISO 8601 time); omitted when absent. */
   readonly generatedAt?: string;
+  /** Headline findings (`studyFindings`) shown above the charts; none by default. */
+  readonly findings?: readonly Finding[];
 }
 
 /** The page's content policy: inline script and style only, nothing fetched. */
@@ -53,7 +56,7 @@ export function renderReport(output: SweepOutput, options: RenderReportOptions =
 <main>
 <h1>${escapeHtml(title)}</h1>
 ${generated}${renderSummary(output)}
-${sections.map(renderSection).join("\n")}
+${renderFindings(options.findings ?? [])}${sections.map(renderSection).join("\n")}
 <section id="results">
 <h2>All results</h2>
 <p class="question">${output.rows.length} rows, one per grid point and policy; click a column heading to sort.</p>
@@ -68,6 +71,16 @@ ${renderTable(output.rows)}
 </body>
 </html>
 `;
+}
+
+/** The findings as a list (nothing when there are none). */
+function renderFindings(findings: readonly Finding[]): string {
+  if (findings.length === 0) return "";
+  const items = findings.map(
+    (finding) =>
+      `<li data-finding="${finding.id}"><strong>${escapeHtml(finding.headline)}</strong><br><span class="evidence">${escapeHtml(finding.evidence)}</span></li>`,
+  );
+  return `<section id="findings">\n<h2>Findings</h2>\n<ul>\n${items.join("\n")}\n</ul>\n</section>\n`;
 }
 
 /** JSON that cannot end its `<script>` element: every `<` becomes `\u003c`. */

@@ -8,6 +8,7 @@ h1 { font-size: 28px; margin: 8px 0 4px; }
 h2 { font-size: 22px; margin: 40px 0 4px; padding-top: 16px; border-top: 1px solid var(--rule); }
 h3 { font-size: 17px; margin: 0 0 8px; }
 .generated, .question { color: var(--muted); margin: 0 0 12px; }
+#findings li { margin: 0 0 10px; } #findings .evidence { color: var(--muted); font-size: 0.92em; }
 .summary { display: grid; grid-template-columns: max-content 1fr; gap: 4px 20px; margin: 16px 0; padding: 16px 20px; background: var(--panel); border: 1px solid var(--rule); border-radius: 6px; }
 .summary dt { font-weight: 600; }
 .summary dd { margin: 0; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 14px; }

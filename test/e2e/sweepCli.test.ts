@@ -173,3 +173,24 @@ describe("vmid sweep: bad input exits 2 with the file and what is wrong, writing
     assert.match(result.stderr, /nope\.json': no such file or directory/);
   });
 });
+
+describe("vmid study", () => {
+  test("refuses a directory that holds a sweep, before running anything", () => {
+    // The fresh sweep directory of the tests above holds sweep.json: no flag, no run.
+    const dir = join(temp.dir, "study-refused");
+    runVmid(["sweep", configFile, "--out", dir, "--jobs", "1"]);
+    const result = runVmid(["study", "--out", dir]);
+    assert.equal(result.status, 2);
+    assertNoStack(result.stderr);
+    assert.match(result.stderr, /already holds a sweep: pass --resume to continue it, or --force/);
+    assert.ok(!existsSync(join(dir, "report.html")), "no report written");
+  });
+
+  test("--resume into another configuration's directory is refused", () => {
+    const dir = join(temp.dir, "study-other");
+    runVmid(["sweep", configFile, "--out", dir, "--jobs", "1"]);
+    const result = runVmid(["study", "--out", dir, "--resume"]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /holds a sweep of a different configuration/);
+  });
+});
