@@ -66,6 +66,22 @@ describe("UniqueVMIDPerCPU with the broadcast flush (docs/unique-vmid-per-cpu.md
     );
   });
 
+  test("under the deferred flush policy, no violation where the broadcast flush has one", () => {
+    // The exhaustive run (docs: 72,520,016 states, bounded) is too long for a test; as for
+    // --exit-unloads, 4x the broadcast run's states cover every state to beyond its depth.
+    const broadcast = explore({ ...CONFIG, speculation: true });
+    assert.equal(broadcast.verdict, "violated");
+    const depth = broadcast.verdict === "violated" ? broadcast.counterexample.steps.length : 0;
+    const deferred = explore({
+      ...CONFIG,
+      speculation: true,
+      flush: "deferred",
+      maxStates: 4 * broadcast.stats.states,
+    });
+    assert.equal(deferred.verdict, "inconclusive");
+    assert.ok(deferred.stats.depth > depth, `explored to depth ${deferred.stats.depth} > ${depth}`);
+  });
+
   test("the TLA+ model's SameVMIDPerTask (LoadedVMIDPerTask) fails without speculation: the same window", () => {
     const result = explore({ ...CONFIG, invariants: ["LoadedVMIDPerTask"] });
     assert.equal(result.verdict, "violated");
