@@ -46,7 +46,8 @@ function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command("vmid")
     .description(
       "The arm64 KVM VMID allocator (Linux's arch/arm64/kvm/vmid.c), bit-exact:\n" +
-        "replay traces through it, generate traces, and run it concurrently on worker threads.",
+        "replay and generate traces, run it concurrently on worker threads, model-check\n" +
+        "it, simulate hosts and sweep them, and report. Start with 'vmid study'.",
     )
     .version(packageVersion())
     .exitOverride()
@@ -263,9 +264,9 @@ function buildProgram(setExit: (code: number) => void): Command {
   program
     .command("simulate")
     .description(
-      "Simulate one host (CPUs, VMs with vCPUs, a time-slice scheduler, churn, puts, nested\n" +
-        "virtualisation) driving the real allocator, every policy over the same workload, and\n" +
-        "print each policy's metrics side by side.",
+      "Simulate one host (CPUs, VMs with vCPUs, a time-slice scheduler, churn, puts,\n" +
+        "nested virtualisation) driving the real allocator, every policy over the\n" +
+        "same workload, and print each policy's metrics side by side.",
     )
     .option("--seed <S>", "PRNG seed, 0..4294967295", parseCount)
     .option("--cpus <N>", "host CPUs, 1..4096, with 2^B - 1 > N", parseCount, sim.cpus)
@@ -309,33 +310,27 @@ function buildProgram(setExit: (code: number) => void): Command {
       setExit(simulateCommand({ ...options, policy: options.policy ?? [...sim.policies] }));
     });
 
-  program
+  const sweep = program
     .command("sweep")
     .description(
-      "Run a grid of simulations from a JSON configuration (validated; see README) on worker\n" +
-        "threads, with a progress bar. Results go to DIR/sweep.json and DIR/sweep.csv; an\n" +
-        "interrupted sweep continues with --resume without redoing finished points.",
+      "Run a grid of simulations from a JSON configuration (validated; see the\n" +
+        "README) on worker threads, with a progress bar. Results go to DIR/sweep.json\n" +
+        "and DIR/sweep.csv; an interrupted sweep continues with --resume without\n" +
+        "redoing finished points.",
     )
     .argument("<config>", "sweep configuration file (JSON)")
     .requiredOption("-o, --out <dir>", "output directory")
-    .option(
-      "--jobs <J>",
-      `worker threads, 1..64 (default: ${defaultJobs()}, one per core)`,
-      parseCount,
-    )
-    .option("--resume", "continue the sweep already in the output directory", false)
-    .option("--force", "discard a sweep already in the output directory and start over", false)
-    .option("--json", "print the summary as JSON", false)
-    .action(async (config: string, options) => {
-      setExit(await sweepCommand(config, options));
-    });
+    .option("--json", "print the summary as JSON", false);
+  withSweepRunOptions(sweep).action(async (config: string, options) => {
+    setExit(await sweepCommand(config, options));
+  });
 
   program
     .command("report")
     .description(
-      "Render a sweep's results (sweep.json) as one self-contained HTML file with charts:\n" +
-        "lock cost vs CPUs per strategy, rollovers vs VMs, broadcast vs deferred flushes,\n" +
-        "counted's skip rate, and every row. Works from file://, loads nothing from the network.",
+      "Render a sweep's results (sweep.json) as one self-contained HTML file: lock\n" +
+        "cost vs CPUs per strategy, rollovers vs VMs, broadcast vs deferred flushes,\n" +
+        "counted's skip rate, and every row. Works from file://, fetches nothing.",
     )
     .argument("<sweep>", "the sweep.json that vmid sweep wrote")
     .requiredOption("-o, --output <file>", "the HTML file to write")
@@ -344,23 +339,33 @@ function buildProgram(setExit: (code: number) => void): Command {
       setExit(reportCommand({ input, ...options }));
     });
 
-  program
+  const study = program
     .command("study")
     .description(
-      "The study of the review's questions: run the built-in sweep (8-4096 CPUs, 8- and 16-bit\n" +
-        "VMIDs, 100-100,000 VMs, every policy; about a minute on 2 cores), write DIR/sweep.json,\n" +
-        "DIR/sweep.csv and DIR/report.html, and print the headline findings.",
+      "The study of the review's questions: run the built-in sweep (8-4096 CPUs,\n" +
+        "8- and 16-bit VMIDs, 100-100,000 VMs, every policy; under a minute on\n" +
+        "2 cores), write DIR/sweep.json, sweep.csv and report.html, and print the\n" +
+        "headline findings.",
     )
     .option("-o, --out <dir>", "output directory", "vmid-study")
-    .option("--jobs <J>", `worker threads, 1..64 (default: ${defaultJobs()})`, parseCount)
-    .option("--resume", "continue a study already in the output directory", false)
-    .option("--force", "discard a study already in the output directory and start over", false)
-    .option("--json", "print the findings and the files written as JSON", false)
-    .action(async (options) => {
-      setExit(await studyCommand(options));
-    });
+    .option("--json", "print the findings and the files written as JSON", false);
+  withSweepRunOptions(study).action(async (options) => {
+    setExit(await studyCommand(options));
+  });
 
   return program;
+}
+
+/** The options of a command that runs a sweep into a directory: jobs, resume, force. */
+function withSweepRunOptions(command: Command): Command {
+  return command
+    .option(
+      "--jobs <J>",
+      `worker threads, 1..64 (default: ${defaultJobs()}, one per core)`,
+      parseCount,
+    )
+    .option("--resume", "continue the sweep already in the output directory", false)
+    .option("--force", "discard a sweep already in the output directory and start over", false);
 }
 
 function describe(error: unknown): { message: string; code: number } {
