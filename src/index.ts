@@ -1,6 +1,7 @@
 /**
  * vmid: the arm64 KVM VMID allocator (Linux's arch/arm64/kvm/vmid.c, as reviewed in the
- * v4 series, plus mainline's clearActive), bit-exact, as a library.
+ * v4 series, plus mainline's clearActive), bit-exact, as a library; and the simulator and
+ * sweeps that measure it.
  */
 
 export type { AllocatorContext } from "./core/AllocatorContext.js";
@@ -51,6 +52,29 @@ export {
   type ReservedIndexSlots,
   type VmidMemory,
 } from "./mem/VmidMemory.js";
+export {
+  type FinishedPoint,
+  lockOps,
+  type Policy,
+  type PolicyMetrics,
+  type Popularity,
+  parseSweepConfig,
+  policyLabel,
+  runSweep,
+  SIM_DEFAULTS,
+  type SimOptions,
+  type SimResult,
+  type SkippedPoint,
+  STUDY_SWEEP,
+  type SweepConfig,
+  type SweepOutput,
+  type SweepRow,
+  type SweepRunOptions,
+  simulate,
+  sweepPoints,
+  validateSimOptions,
+  type WorkloadStats,
+} from "./sim/index.js";
 export {
   generateTrace,
   MAX_TRACE_VMS,

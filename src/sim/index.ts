@@ -13,6 +13,16 @@ export type {
   WorkloadStats,
 } from "./SimOptions.js";
 export { PROGRESS_EVERY_SLICES, type SimHooks, simulate } from "./simulate.js";
+export { type FinishedPoint, runSweep, type SweepRunOptions } from "./sweep/runSweep.js";
+export { STUDY_SWEEP } from "./sweep/STUDY_SWEEP.js";
+export type {
+  SkippedPoint,
+  SweepConfig,
+  SweepOutput,
+  SweepRow,
+} from "./sweep/SweepOutput.js";
+export { parseSweepConfig, sweepConfigSchema } from "./sweep/sweepConfigSchema.js";
+export { type SweepPoint, sweepPoints } from "./sweep/sweepPoints.js";
 export {
   MAX_CHURN,
   MAX_SIM_VMS,
