@@ -103,6 +103,10 @@ export function validateStressOptions(options: StressOptions): void {
     options.mutant === undefined || Object.hasOwn(MUTANTS, options.mutant),
     `unknown mutant '${options.mutant}'`,
   );
+  requireInput(
+    options.mutant !== "no-put-flush",
+    "mutant no-put-flush changes only the deferred flush policy, which vmid stress does not run (it broadcasts); check it with vmid check --flush deferred --mutant no-put-flush",
+  );
   const tlbEntries = cpus * 2 ** options.bits;
   requireInput(
     !options.tlbModel || tlbEntries <= MAX_TLB_ENTRIES,

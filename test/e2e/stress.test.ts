@@ -657,10 +657,23 @@ describe("vmid stress", { concurrency: true }, () => {
     test("--mutant bogus", async () => {
       const result = await vmid(["stress", "--mutant", "bogus"]);
       assertUsageError(result, /^vmid: option '--mutant <name>' argument 'bogus' is invalid\./);
-      assert.match(result.stderr, /expected one of xchg-fastpath, .*clear-to-zero, got 'bogus'/);
+      assert.match(
+        result.stderr,
+        /expected one of xchg-fastpath, .*clear-to-zero, no-put-flush, got 'bogus'/,
+      );
       const lines = result.stderr.trimEnd().split("\n");
       assert.deepEqual(lines.slice(1), ["(run 'vmid help <command>' for usage)"]);
       assert.equal(result.stdout, "");
+    });
+
+    // Proves the deferred-only mutant is refused rather than run as the correct algorithm.
+    test("--mutant no-put-flush", async () => {
+      const result = await vmid(["stress", "--mutant", "no-put-flush"]);
+      assertInputError(
+        result,
+        "mutant no-put-flush changes only the deferred flush policy",
+        /vmid check --flush deferred --mutant no-put-flush$/,
+      );
     });
 
     // Proves a watchdog under 100 ms is refused.
