@@ -85,6 +85,10 @@ export function validateCheckOptions(options: CheckOptions): void {
     options.mutant === undefined || Object.hasOwn(MUTANTS, options.mutant),
     `unknown mutant '${options.mutant}'`,
   );
+  requireInput(
+    options.mutant !== "no-put-flush" || options.flush === "deferred",
+    "mutant no-put-flush changes only the deferred flush policy: add --flush deferred",
+  );
   for (const name of options.invariants) {
     requireInput(
       INVARIANT_NAMES.includes(name),

@@ -570,6 +570,11 @@ describe("validateCheckOptions", () => {
     ["maxStates 0", { maxStates: 0 }, /max states must be a positive integer/],
     ["unknown mutant", { mutant: "no-lock" as CheckOptions["mutant"] }, /unknown mutant 'no-lock'/],
     [
+      "no-put-flush under broadcast (it would check the correct algorithm)",
+      { mutant: "no-put-flush" },
+      /no-put-flush changes only the deferred flush policy: add --flush deferred/,
+    ],
+    [
       "unknown invariant",
       { invariants: ["NoSuchInvariant" as InvariantName] },
       /unknown invariant 'NoSuchInvariant'/,
