@@ -65,11 +65,9 @@ export function prepareSweepDirectory(
     } else {
       const output = JSON.parse(readFileSync(files.json, "utf8")) as SweepOutput;
       if (canonicalJson(output.config) !== expected) throw differentConfig(directory);
-      for (const row of output.rows) {
-        const entry = finished.get(row.point);
-        if (entry === undefined)
-          finished.set(row.point, { rows: [row], elapsedMs: row.pointElapsedMs });
-        else (entry.rows as (typeof row)[]).push(row);
+      for (const point of new Set(output.rows.map((row) => row.point))) {
+        const rows = output.rows.filter((row) => row.point === point);
+        finished.set(point, { rows, elapsedMs: rows[0].pointElapsedMs });
       }
     }
   }

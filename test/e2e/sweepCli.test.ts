@@ -93,6 +93,14 @@ describe("vmid sweep", () => {
     assertOk(forced);
   });
 
+  test("--resume of a finished sweep reruns nothing: the same rows, timings included", () => {
+    const dir = join(temp.dir, "finished");
+    assertOk(runVmid(["sweep", configFile, "--out", dir, "--jobs", "2"]));
+    const before = readOutput(dir);
+    assertOk(runVmid(["sweep", configFile, "--out", dir, "--resume"]));
+    assert.deepEqual(readOutput(dir).rows, before.rows);
+  });
+
   test("--resume of an interrupted sweep runs only the unfinished points", () => {
     // An interrupted sweep: the header, points 0..4 finished, point 5 cut mid-line. Each
     // planted point carries a marker elapsed time no real run would give: if the resume kept
