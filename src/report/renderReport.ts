@@ -55,8 +55,8 @@ export function renderReport(output: SweepOutput, options: RenderReportOptions =
 <body data-charts="${charts.length}">
 <main>
 <h1>${escapeHtml(title)}</h1>
-${generated}${renderSummary(output)}
-${renderFindings(options.findings ?? [])}${sections.map(renderSection).join("\n")}
+${generated}${renderFindings(options.findings ?? [])}${renderSummary(output)}
+${sections.map(renderSection).join("\n")}
 <section id="results">
 <h2>All results</h2>
 <p class="question">${output.rows.length} rows, one per grid point and policy; click a column heading to sort.</p>
@@ -106,12 +106,12 @@ function renderSummary(output: SweepOutput): string {
   const skipped =
     output.skipped.length === 0
       ? "<dd>none</dd>"
-      : `<dd>${output.skipped.length}<ul class="skipped">${output.skipped
+      : `<dd><details><summary>${output.skipped.length} (show each, with the reason)</summary><ul class="skipped">${output.skipped
           .map(
             (point) =>
               `<li>point ${point.point} (${escapeHtml(gridValues(output, point))}): ${escapeHtml(point.reason)}</li>`,
           )
-          .join("")}</ul></dd>`;
+          .join("")}</ul></details></dd>`;
   const items: [string, string][] = [
     ["Seed", String(output.config.seed)],
     ["Grid points", formatNumber(output.points)],
@@ -119,7 +119,7 @@ function renderSummary(output: SweepOutput): string {
     ["Policies", policies],
     ["Grid", grid === "" ? "(none)" : grid],
     ["Base options", base === "" ? "(defaults)" : base],
-    ["Total time", formatDuration(output.elapsedMs)],
+    ["Simulation time", `${formatDuration(output.elapsedMs)} (summed over points)`],
   ];
   const rows = items.map(([term, text]) => `<dt>${term}</dt><dd>${escapeHtml(text)}</dd>`);
   return `<dl class="summary" id="summary">\n${rows.join("\n")}\n<dt>Skipped points</dt>${skipped}\n</dl>`;

@@ -41,13 +41,30 @@ describe("renderReport on the fixture sweep (seed 20261130)", () => {
     assert.match(html, /<dt>Seed<\/dt><dd>20261130<\/dd>/);
     assert.match(html, /<dt>Grid points<\/dt><dd>24<\/dd>/);
     assert.match(html, /<dt>Rows<\/dt><dd>120 /);
-    assert.match(html, /<dt>Total time<\/dt><dd>19\.9 s<\/dd>/);
+    assert.match(html, /<dt>Simulation time<\/dt><dd>19\.9 s \(summed over points\)<\/dd>/);
     for (const point of [16, 17, 18, 19]) {
       assert.match(
         html,
         new RegExp(`point ${point} \\(cpus 512, bits 8, vms \\d+, churn \\d+\\): 2\\^bits`),
       );
     }
+  });
+
+  test("findings, when given, come first, each with its evidence; none by default", () => {
+    const withFindings = renderReport(loadFixture(), {
+      findings: [
+        { id: "rollovers", headline: "Rollovers <often>", evidence: "At 8 CPUs." },
+        { id: "flushes", headline: "Flushes", evidence: "Broadcast 8 vs deferred 7." },
+      ],
+    });
+    const findings = withFindings.indexOf('<section id="findings">');
+    assert.ok(findings > 0 && findings < withFindings.indexOf('id="summary"'));
+    assert.match(
+      withFindings,
+      /<li data-finding="rollovers"><strong>Rollovers &lt;often&gt;<\/strong>/,
+    );
+    assert.match(withFindings, /<li data-finding="flushes">.*Broadcast 8 vs deferred 7\./);
+    assert.ok(!html.includes('id="findings"'));
   });
 
   test("four sections, five charts with data, a table with every row", () => {
