@@ -1,29 +1,17 @@
 import { z } from "zod";
-import { FLUSH_POLICIES } from "../core/FlushPolicy.js";
-import { STRATEGY_NAMES } from "../core/strategies/ReservedLookup.js";
+import {
+  policySchema,
+  simParameterSchemas,
+  sweepConfigSchema,
+} from "../sim/sweep/sweepConfigSchema.js";
 
-// Mirrors src/sim/sweep/SweepOutput.ts and src/sim/SimOptions.ts; strict objects, so a field
-// the report does not know is an error rather than silently ignored. Ranges are the TSDoc's.
+// Mirrors src/sim/sweep/SweepOutput.ts: strict objects, so a field the report does not know
+// is an error rather than silently ignored. The configuration, the simulator options and the
+// policies are the sweep configuration's own schemas (`vmid sweep` validated them).
 
 const count = z.number().int().nonnegative();
 const real = z.number().nonnegative();
-const seed = z.number().int().min(0).max(4294967295);
-const popularity = z.enum(["uniform", "zipf"]);
-const policy = z.strictObject({ strategy: z.enum(STRATEGY_NAMES), flush: z.enum(FLUSH_POLICIES) });
-
-const simParameters = {
-  cpus: z.number().int().min(1).max(4096),
-  bits: z.number().int().min(2).max(24),
-  vms: z.number().int().min(1).max(1_000_000),
-  vcpusPerVm: z.number().int().min(1).max(64),
-  slices: z.number().int().min(1),
-  sliceUs: z.number().positive(),
-  churn: real,
-  popularity,
-  zipfSkew: z.number().positive(),
-  put: z.boolean(),
-  nested: z.boolean(),
-};
+const { sampleEvery, ...simParameters } = simParameterSchemas;
 
 const policyMetrics = {
   updates: count,
@@ -55,34 +43,17 @@ const policyMetrics = {
 const sweepRow = z.strictObject({
   ...policyMetrics,
   point: count,
-  seed,
+  seed: sweepConfigSchema.shape.seed,
   ...simParameters,
-  strategy: z.enum(STRATEGY_NAMES),
-  flush: z.enum(FLUSH_POLICIES),
+  ...policySchema.shape,
   simulatedMs: real,
   contextsRun: count,
   pointElapsedMs: real,
 });
 
-const sweepConfig = z.strictObject({
-  seed,
-  base: z.strictObject({ ...simParameters, sampleEvery: count }).partial(),
-  grid: z.strictObject({
-    cpus: z.array(simParameters.cpus).optional(),
-    bits: z.array(simParameters.bits).optional(),
-    vms: z.array(simParameters.vms).optional(),
-    vcpusPerVm: z.array(simParameters.vcpusPerVm).optional(),
-    churn: z.array(real).optional(),
-    put: z.array(z.boolean()).optional(),
-    nested: z.array(z.boolean()).optional(),
-    popularity: z.array(popularity).optional(),
-  }),
-  policies: z.array(policy).min(1),
-});
-
 const skippedPoint = z.strictObject({
   point: count,
-  options: z.strictObject({ seed, ...simParameters, sampleEvery: count }),
+  options: z.strictObject({ seed: sweepConfigSchema.shape.seed, ...simParameters, sampleEvery }),
   reason: z.string(),
 });
 
@@ -90,7 +61,7 @@ const skippedPoint = z.strictObject({
 export const sweepOutputSchema = z.strictObject({
   format: z.literal("vmid-sweep"),
   version: z.literal(1),
-  config: sweepConfig,
+  config: sweepConfigSchema,
   rows: z.array(sweepRow),
   skipped: z.array(skippedPoint),
   points: count,

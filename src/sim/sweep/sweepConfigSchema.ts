@@ -5,12 +5,32 @@ import { STRATEGY_NAMES } from "../../core/strategies/ReservedLookup.js";
 import { VmidInputError } from "../../core/VmidInputError.js";
 import type { SweepConfig } from "./SweepOutput.js";
 
-const cpus = z.number().int().min(1).max(4096);
-const bits = z.number().int().min(2).max(24);
-const vms = z.number().int().min(1).max(1_000_000);
-const vcpusPerVm = z.number().int().min(1).max(64);
-const churn = z.number().min(0).max(1000);
-const popularity = z.enum(["uniform", "zipf"]);
+/**
+ * The schema of each simulator option a sweep sets, with its accepted range: shared by the
+ * configuration's `base` and `grid` and by the rows and skipped points of a sweep's output.
+ */
+export const simParameterSchemas = {
+  cpus: z.number().int().min(1).max(4096),
+  bits: z.number().int().min(2).max(24),
+  vms: z.number().int().min(1).max(1_000_000),
+  vcpusPerVm: z.number().int().min(1).max(64),
+  slices: z.number().int().min(1).max(1e10),
+  sliceUs: z.number().positive().max(1e7),
+  churn: z.number().min(0).max(1000),
+  popularity: z.enum(["uniform", "zipf"]),
+  zipfSkew: z.number().positive().max(10),
+  put: z.boolean(),
+  nested: z.boolean(),
+  sampleEvery: z.number().int().min(0),
+};
+const { cpus, bits, vms, vcpusPerVm, churn, popularity } = simParameterSchemas;
+
+/** A policy: a reserved-lookup strategy and a flush policy. */
+export const policySchema = z.strictObject({
+  strategy: z.enum(STRATEGY_NAMES),
+  flush: z.enum(FLUSH_POLICIES),
+});
+
 /** A non-empty list of distinct values: a grid dimension. */
 const values = <T extends z.ZodType>(item: T) =>
   z
@@ -18,34 +38,13 @@ const values = <T extends z.ZodType>(item: T) =>
     .min(1)
     .refine((list) => new Set(list).size === list.length, "values must be distinct");
 
-const policy = z.strictObject({
-  strategy: z.enum(STRATEGY_NAMES),
-  flush: z.enum(FLUSH_POLICIES),
-});
-
 /**
  * The schema of a sweep configuration file (JSON). Ranges are SimOptions'; unknown keys are
  * errors (a typo must not silently fall back to a default).
  */
 export const sweepConfigSchema = z.strictObject({
   seed: z.number().int().min(0).max(0xffff_ffff),
-  base: z
-    .strictObject({
-      cpus,
-      bits,
-      vms,
-      vcpusPerVm,
-      slices: z.number().int().min(1).max(1e10),
-      sliceUs: z.number().positive().max(1e7),
-      churn,
-      popularity,
-      zipfSkew: z.number().positive().max(10),
-      put: z.boolean(),
-      nested: z.boolean(),
-      sampleEvery: z.number().int().min(0),
-    })
-    .partial()
-    .default({}),
+  base: z.strictObject(simParameterSchemas).partial().default({}),
   grid: z
     .strictObject({
       cpus: values(cpus),
@@ -60,7 +59,7 @@ export const sweepConfigSchema = z.strictObject({
     .partial()
     .default({}),
   policies: z
-    .array(policy)
+    .array(policySchema)
     .min(1)
     .refine(
       (list) => new Set(list.map((p) => `${p.strategy}/${p.flush}`)).size === list.length,
