@@ -26,7 +26,9 @@ export interface PackagedChromium {
 }
 
 /**
- * Run by a child node whose `TMPDIR` is the folder to fill: the package's `inflate` unpacks
+ * Run by a child node whose `TMPDIR` is the folder to fill. `inflate` is the package's own
+ * unpacker (`build/esm/lambdafs.js`, not in its exports map, so imported by path; the version
+ * is pinned to the 143 line, and what it must unpack is checked below). It unpacks
  * each archive under `os.tmpdir()` (`chromium`, `fonts/`, `al2023/lib/`, swiftshader's
  * libraries), so a child with its own `TMPDIR` unpacks into our folder, not into `/tmp`.
  */
@@ -90,6 +92,11 @@ export async function packagedChromium(): Promise<PackagedChromium> {
         ["--input-type=module", "-e", INFLATE_SCRIPT, "--", inflate, ...archives],
         { env: { ...process.env, TMPDIR: staging } },
       );
+      for (const unpacked of ["chromium", "fonts", join("al2023", "lib")]) {
+        if (!existsSync(join(staging, unpacked))) {
+          throw new Error(`@sparticuz/chromium ${packageVersion}: ${unpacked} not unpacked`);
+        }
+      }
       writeFileSync(join(staging, "vmid-fonts.conf"), fontsConf(join(folder, "fonts")));
       try {
         renameSync(staging, folder);
