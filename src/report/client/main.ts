@@ -2,6 +2,8 @@
 // renderReport. It draws the charts whose data renderReport computed (id="chart-data"),
 // marks each container with data-points and data-rendered, and sets
 // document.body.dataset.chartsRendered to the number of charts drawn with data.
+// First, before uPlot's module is evaluated (see guardNavigatorLanguage.ts):
+import "./guardNavigatorLanguage.js";
 import type uPlot from "uplot";
 import type { ChartSpec } from "../ChartSpec.js";
 import { drawChart } from "./drawChart.js";
