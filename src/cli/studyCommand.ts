@@ -2,8 +2,9 @@ import { join } from "node:path";
 import { renderReport } from "../report/renderReport.js";
 import { studyFindings } from "../report/studyFindings.js";
 import { STUDY_SWEEP } from "../sim/sweep/STUDY_SWEEP.js";
+import { defaultJobs } from "./defaultJobs.js";
 import { ExitCode } from "./ExitCode.js";
-import { defaultJobs, runSweepInto } from "./sweepCommand.js";
+import { runSweepInto } from "./sweepCommand.js";
 import { sweepFiles, writeSweepOutput } from "./sweepFiles.js";
 import { writeFileAtomically } from "./writeFileAtomically.js";
 
@@ -14,6 +15,8 @@ export interface StudyCommandOptions {
   readonly resume: boolean;
   readonly force: boolean;
   readonly json: boolean;
+  /** Show no progress bar. */
+  readonly quiet?: boolean;
 }
 
 /**
@@ -25,6 +28,7 @@ export async function studyCommand(options: StudyCommandOptions): Promise<number
     jobs: options.jobs ?? defaultJobs(),
     resume: options.resume,
     force: options.force,
+    quiet: options.quiet,
   });
   writeSweepOutput(options.out, output);
   const findings = studyFindings(output);
