@@ -12,6 +12,7 @@ import {
   parseSummary,
   repoRoot,
   runVmid,
+  summaryCount,
   withoutDebug,
 } from "./_support/runVmid.js";
 
@@ -85,8 +86,7 @@ describe("vmid replay streams with constant memory", () => {
     assert.equal(replayExit.code, 0, `replay failed:\n${replayExit.stderr}`);
     const { head, rows } = parseSummary(replayExit.stderr);
     assert.equal(head, "summary of <stdin>: bits 16, cpus 4, strategy scan");
-    // Counts are grouped in thousands with commas (10,000,004).
-    const count = (name: string) => Number(rows.get(name)?.replaceAll(",", ""));
+    const count = (name: string) => summaryCount(rows, name);
     const runs = count("runs (updates)");
     const puts = count("puts");
     const flushes = count("rollovers (flushes)");
