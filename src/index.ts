@@ -46,6 +46,13 @@ export {
   validateVm,
 } from "./core/validateConfig.js";
 export { plainMemory } from "./mem/plainMemory.js";
+export type { SharedLayout } from "./mem/sharedLayout.js";
+export {
+  createSharedMemory,
+  type SharedMemory,
+  type SharedMemoryOptions,
+  sharedMemoryView,
+} from "./mem/sharedMemory.js";
 export {
   type IdSlots,
   LockedWord,

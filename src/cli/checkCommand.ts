@@ -1,3 +1,4 @@
+import { formatNumber } from "../_internal/formatNumber.js";
 import { CHECK_DEFAULTS, type CheckOptions } from "../check/CheckOptions.js";
 import type { CheckResult } from "../check/CheckResult.js";
 import { explore } from "../check/explore.js";
@@ -50,9 +51,7 @@ export function checkCommand(options: CheckCommandOptions): number {
   };
   const progress = showsProgress(process.stderr, process.env, options.quiet === true)
     ? (states: number, depth: number) => {
-        process.stderr.write(
-          `\rcheck: ${states.toLocaleString("en-US")} states, depth ${depth}   `,
-        );
+        process.stderr.write(`\rcheck: ${formatNumber(states)} states, depth ${depth}   `);
       }
     : undefined;
   const result = explore(check, { onProgress: progress });

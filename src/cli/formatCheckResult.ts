@@ -1,10 +1,11 @@
+import { type Decimals, formatNumber } from "../_internal/formatNumber.js";
 import { CHECK_DEFAULTS, type CheckOptions } from "../check/CheckOptions.js";
 import type { CheckResult } from "../check/CheckResult.js";
 import { type DecodedState, decodeState } from "../check/decodeState.js";
 import { INVARIANTS } from "../check/invariants.js";
 import { modelLayout } from "../check/ModelLayout.js";
 
-const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const integer: Decimals = { upTo: 0 };
 
 /** The `vmid check` command line that repeats a check. */
 export function checkCommandLine(options: CheckOptions): string {
@@ -89,13 +90,13 @@ export function formatCheckResult(result: CheckResult): string {
       break;
     case "bounded":
       lines.push(
-        `verdict: BOUNDED: no violation below the generation bound, but ${integer.format(stats.cutTransitions)} ` +
+        `verdict: BOUNDED: no violation below the generation bound, but ${formatNumber(stats.cutTransitions, integer)} ` +
           `states wanted a rollover past generation ${options.generations}: not a proof for more generations`,
       );
       break;
     case "inconclusive":
       lines.push(
-        `verdict: INCONCLUSIVE: stopped at --max-states ${integer.format(options.maxStates)}`,
+        `verdict: INCONCLUSIVE: stopped at --max-states ${formatNumber(options.maxStates, integer)}`,
       );
       break;
     case "violated": {
@@ -119,8 +120,8 @@ export function formatCheckResult(result: CheckResult): string {
     }
   }
   lines.push(
-    `states ${integer.format(stats.states)}, transitions ${integer.format(stats.transitions)}, depth ${stats.depth}, ` +
-      `${(stats.elapsedMs / 1000).toFixed(1)} s, ${integer.format(stats.statesPerSecond)} states/s, peak memory ${integer.format(stats.peakMemoryMiB)} MiB`,
+    `states ${formatNumber(stats.states, integer)}, transitions ${formatNumber(stats.transitions, integer)}, depth ${stats.depth}, ` +
+      `${formatNumber(stats.elapsedMs / 1000, { fixed: 1 })} s, ${formatNumber(stats.statesPerSecond, integer)} states/s, peak memory ${formatNumber(stats.peakMemoryMiB, integer)} MiB`,
   );
   lines.push(`replay: ${checkCommandLine(options)}`);
   return `${lines.join("\n")}\n`;

@@ -1,6 +1,7 @@
+import { formatNumber } from "../_internal/formatNumber.js";
 import type { ReplaySummary } from "../trace/replayTrace.js";
 
-/** The `--summary` table, for stderr. */
+/** The `--summary` table, for stderr; counts grouped in thousands with commas. */
 export function formatReplaySummary(summary: ReplaySummary): string {
   const c = summary.counters;
   const rows: [string, number | string][] = [
@@ -19,7 +20,13 @@ export function formatReplaySummary(summary: ReplaySummary): string {
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   const head = `summary of ${summary.file}: bits ${summary.bits}, cpus ${summary.cpus}, strategy ${summary.strategy}`;
-  const lines = [head, ...rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`)];
+  const lines = [
+    head,
+    ...rows.map(([name, value]) => {
+      const text = typeof value === "number" ? formatNumber(value) : value;
+      return `  ${name.padEnd(width)}  ${text}`;
+    }),
+  ];
   return `${lines.join("\n")}\n`;
 }
 

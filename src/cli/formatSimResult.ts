@@ -1,11 +1,12 @@
+import { type Decimals, formatNumber } from "../_internal/formatNumber.js";
 import { type Policy, policyLabel } from "../sim/Policy.js";
 import type { PolicyMetrics, SimOptions, SimResult } from "../sim/SimOptions.js";
 
-const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-const decimal = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+const integer: Decimals = { upTo: 0 };
+const decimal: Decimals = { upTo: 2 };
 
 /** The metrics `vmid simulate` shows, in order, with their labels and units. */
-const SHOWN: readonly (readonly [keyof PolicyMetrics, string, Intl.NumberFormat])[] = [
+const SHOWN: readonly (readonly [keyof PolicyMetrics, string, Decimals])[] = [
   ["updates", "updates", integer],
   ["fastPathPercent", "fast path, % of updates", decimal],
   ["slowPathEntries", "slow paths", integer],
@@ -55,15 +56,15 @@ export function formatSimResult(result: SimResult): string {
     `simulate: ${options.cpus} CPUs, bits ${options.bits}, ${options.vms} VMs x ${options.vcpusPerVm} vCPUs, ` +
       `${options.popularity}${options.popularity === "zipf" ? ` ${options.zipfSkew}` : ""} popularity, churn ${options.churn}/1000 slices, ` +
       `${options.put ? "put on deschedule" : "no put"}${options.nested ? ", nested" : ""}, seed ${options.seed}`,
-    `workload: ${integer.format(workload.updates)} updates, ${integer.format(workload.puts)} puts, ` +
-      `${integer.format(workload.idleSlices)} idle slices, ${integer.format(workload.vmsCreated)} VMs created, ` +
-      `${integer.format(workload.vmsDestroyed)} destroyed, ${integer.format(workload.contextsRun)} stage-2 contexts ran, ` +
-      `${decimal.format(workload.simulatedMs)} ms simulated`,
+    `workload: ${formatNumber(workload.updates, integer)} updates, ${formatNumber(workload.puts, integer)} puts, ` +
+      `${formatNumber(workload.idleSlices, integer)} idle slices, ${formatNumber(workload.vmsCreated, integer)} VMs created, ` +
+      `${formatNumber(workload.vmsDestroyed, integer)} destroyed, ${formatNumber(workload.contextsRun, integer)} stage-2 contexts ran, ` +
+      `${formatNumber(workload.simulatedMs, decimal)} ms simulated`,
   ];
   const labels = result.policies.map(({ policy }) => policyLabel(policy as Policy));
   const nameWidth = Math.max(...SHOWN.map(([, label]) => label.length));
-  const cells = SHOWN.map(([key, , format]) =>
-    result.policies.map(({ metrics }) => format.format(metrics[key])),
+  const cells = SHOWN.map(([key, , decimals]) =>
+    result.policies.map(({ metrics }) => formatNumber(metrics[key], decimals)),
   );
   const widths = labels.map((label, i) =>
     Math.max(label.length, ...cells.map((row) => row[i].length)),
@@ -76,7 +77,7 @@ export function formatSimResult(result: SimResult): string {
     ),
   ];
   const tail = [
-    `ids identical across policies: ${result.idsIdentical ? "yes" : "NO (a bug)"}; ${decimal.format(result.elapsedMs / 1000)} s`,
+    `ids identical across policies: ${result.idsIdentical ? "yes" : "NO (a bug)"}; ${formatNumber(result.elapsedMs / 1000, decimal)} s`,
     `replay: ${simulateCommandLine(options)}`,
   ];
   return `${[...head, ...table, ...tail].join("\n")}\n`;

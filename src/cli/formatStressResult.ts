@@ -1,9 +1,10 @@
+import { type Decimals, formatNumber } from "../_internal/formatNumber.js";
 import type { StressResult } from "../runtime/StressResult.js";
 
-const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const integer: Decimals = { upTo: 0 };
 
 function microseconds(ns: number): string {
-  return `${(ns / 1000).toFixed(ns < 10_000 ? 2 : 1)} us`;
+  return `${formatNumber(ns / 1000, { fixed: ns < 10_000 ? 2 : 1 })} us`;
 }
 
 function percent(part: number, whole: number): string {
@@ -25,7 +26,7 @@ export function formatStressResult(result: StressResult): string {
   );
   if (result.kind === "ok") {
     lines.push(
-      `result: ok, no violation in ${integer.format(stats.runs)} updates (${integer.format(stats.events)} events)`,
+      `result: ok, no violation in ${formatNumber(stats.runs, integer)} updates (${formatNumber(stats.events, integer)} events)`,
     );
   } else if (result.kind === "violation") {
     const v = result.violation;
@@ -33,7 +34,7 @@ export function formatStressResult(result: StressResult): string {
     const other = v.otherCpu >= 0 ? ` and cpu ${v.otherCpu}` : "";
     const otherVm = v.otherVm !== 0 ? `, other VM ${v.otherVm}` : "";
     lines.push(
-      `  found on cpu ${v.cpu}${other} after about ${integer.format(v.afterUpdates)} updates: VM ${v.vm}${otherVm}, idx ${v.idx}`,
+      `  found on cpu ${v.cpu}${other} after about ${formatNumber(v.afterUpdates, integer)} updates: VM ${v.vm}${otherVm}, idx ${v.idx}`,
     );
     for (const [cpu, events] of Object.entries(v.recentEvents)) {
       lines.push(`  last events of cpu ${cpu} (oldest first):`);
@@ -56,13 +57,13 @@ export function formatStressResult(result: StressResult): string {
       );
     }
   }
-  lines.push(`  elapsed            ${integer.format(stats.elapsedMs)} ms`);
-  lines.push(`  updates/s          ${integer.format(stats.updatesPerSecond)}`);
+  lines.push(`  elapsed            ${formatNumber(stats.elapsedMs, integer)} ms`);
+  lines.push(`  updates/s          ${formatNumber(stats.updatesPerSecond, integer)}`);
   lines.push(
-    `  fast path          ${integer.format(c.fastPathHits)} (${percent(c.fastPathHits, stats.runs)})`,
+    `  fast path          ${formatNumber(c.fastPathHits, integer)} (${percent(c.fastPathHits, stats.runs)})`,
   );
-  lines.push(`  slow path          ${integer.format(c.slowPathEntries)}`);
-  lines.push(`  rollovers          ${integer.format(c.rollovers)}`);
+  lines.push(`  slow path          ${formatNumber(c.slowPathEntries, integer)}`);
+  lines.push(`  rollovers          ${formatNumber(c.rollovers, integer)}`);
   const hold = stats.lockHold;
   lines.push(
     hold.samples === 0
@@ -72,7 +73,7 @@ export function formatStressResult(result: StressResult): string {
   for (const thread of stats.threads) {
     lines.push(
       `  thread ${thread.thread} (${thread.cpus.length <= 8 ? `cpus ${thread.cpus.join(",")}` : `${thread.cpus.length} CPUs`}): ` +
-        `${integer.format(thread.runs)} updates, ${integer.format(thread.counters.fastPathHits)} fast, ${integer.format(thread.counters.slowPathEntries)} slow`,
+        `${formatNumber(thread.runs, integer)} updates, ${formatNumber(thread.counters.fastPathHits, integer)} fast, ${formatNumber(thread.counters.slowPathEntries, integer)} slow`,
     );
   }
   const note =

@@ -28,7 +28,9 @@ const WORDS_PER_LINE = CACHE_LINE_BYTES / 4;
  * the strategies' words are touched only under the lock and are packed.
  */
 export interface SharedLayout {
+  /** VMID width the buffer was made for. */
   readonly bits: number;
+  /** CPU count the buffer was made for. */
   readonly cpus: number;
   /** VM slots: VMs 1..vmCapacity. */
   readonly vmCapacity: number;
@@ -38,6 +40,7 @@ export interface SharedLayout {
   readonly generation: number;
   /** BigInt64 index of active[0]; active[c] is at `activeBase + c * activeStride`. */
   readonly activeBase: number;
+  /** BigInt64 slots between two CPUs' active ids: one cache line. */
   readonly activeStride: number;
   /** BigInt64 index of reserved[0]; reserved[c] at `reservedBase + c`. */
   readonly reservedBase: number;

@@ -1,5 +1,7 @@
 import { bigintIds } from "../core/bigintIds.js";
 import type { IdArithmetic } from "../core/IdArithmetic.js";
+import { VmidInputError } from "../core/VmidInputError.js";
+import { validateConfig } from "../core/validateConfig.js";
 import { type SharedLayout, sharedLayout } from "./sharedLayout.js";
 import { acquireSpinLock, releaseSpinLock } from "./spinLock.js";
 import { LockedWord, type ReservedIndexSlots, type VmidMemory } from "./VmidMemory.js";
@@ -26,7 +28,9 @@ const MAX_LOCK_SAMPLES = 4096;
 export interface SharedMemory extends VmidMemory<bigint> {
   /** Per-CPU reservations: written under the lock; other readers must use Atomics.load. */
   readonly reserved: BigInt64Array;
+  /** The buffer holding all the state, for other threads' views. */
   readonly buffer: SharedArrayBuffer;
+  /** Where each piece of state lives in `buffer`; a plain object, for other threads' views. */
   readonly layout: SharedLayout;
   /** Sampled lock hold times of this view, in nanoseconds (oldest first when the ring wrapped). */
   lockHoldSamples(): number[];
@@ -153,7 +157,14 @@ class SharedMemoryView implements SharedMemory {
 
 /**
  * Creates and initialises a SharedArrayBuffer for `bits`-bit ids on `cpus` CPUs with VM slots
- * 1..`vmCapacity`, and returns a view over it. Validate the configuration first.
+ * 1..`vmCapacity`, and returns this thread's view over it. Hand `memory.buffer` and
+ * `memory.layout` to other threads (both survive `postMessage` and `workerData`); each makes
+ * its own view with `sharedMemoryView`, and its own allocator over it with
+ * `createAllocatorOver`. A CPU number must be driven by one thread at a time, as the kernel
+ * updates a CPU's VMID with preemption off.
+ *
+ * Throws VmidInputError for a configuration `validateConfig` refuses, or a `vmCapacity` that
+ * is not a positive integer.
  */
 export function createSharedMemory(
   bits: number,
@@ -161,8 +172,9 @@ export function createSharedMemory(
   vmCapacity: number,
   options: SharedMemoryOptions = {},
 ): SharedMemory {
+  validateConfig(bits, cpus);
   if (!Number.isInteger(vmCapacity) || vmCapacity < 1) {
-    throw new RangeError(`vmCapacity must be a positive integer (got ${vmCapacity})`);
+    throw new VmidInputError(`vmCapacity must be a positive integer (got ${vmCapacity})`);
   }
   const layout = sharedLayout(bits, cpus, vmCapacity);
   const buffer = new SharedArrayBuffer(layout.byteLength);
@@ -174,7 +186,10 @@ export function createSharedMemory(
   return view;
 }
 
-/** Another thread's view over a buffer made by `createSharedMemory` with the same layout. */
+/**
+ * Another thread's view over a buffer made by `createSharedMemory`, with the `layout` that
+ * made it (`memory.layout`). Throws RangeError when the buffer's size is not the layout's.
+ */
 export function sharedMemoryView(
   buffer: SharedArrayBuffer,
   layout: SharedLayout,

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
+import { formatNumber } from "../_internal/formatNumber.js";
 import type { SweepOutput } from "../sim/sweep/SweepOutput.js";
 import { buildCharts, type ChartSection } from "./buildCharts.js";
 import type { ChartSpec } from "./ChartSpec.js";
 import { escapeHtml } from "./escapeHtml.js";
-import { formatNumber } from "./formatNumber.js";
 import { renderTable } from "./renderTable.js";
 import { REPORT_STYLE } from "./reportStyle.js";
 import type { Finding } from "./studyFindings.js";

@@ -1,6 +1,6 @@
+import { formatNumber } from "../_internal/formatNumber.js";
 import type { SweepRow } from "../sim/sweep/SweepOutput.js";
 import { escapeHtml } from "./escapeHtml.js";
-import { formatNumber } from "./formatNumber.js";
 
 /**
  * The table's columns, every field of `SweepRow`: the policy and the parameters grids vary

@@ -1,5 +1,5 @@
+import { formatNumber } from "../_internal/formatNumber.js";
 import type { SweepOutput, SweepRow } from "../sim/sweep/SweepOutput.js";
-import { formatNumber } from "./formatNumber.js";
 import { selectRows } from "./selectRows.js";
 
 /** One headline answer of the study, with the numbers and parameters behind it. */

@@ -38,6 +38,9 @@ function asinhSplits(_plot: uPlot, _axis: number, _min: number, max: number): nu
 function axis(label: string, scale: AxisScale): uPlot.Axis {
   return {
     ...(scale === "asinh" ? { splits: asinhSplits } : {}),
+    // Tick labels as the legend prints numbers (comma thousands separator), not in the
+    // browser's locale, which uPlot's default formatter would use.
+    values: (_plot, splits) => splits.map((split) => compact(split)),
     label,
     font: FONT,
     labelFont: LABEL_FONT,

@@ -107,6 +107,14 @@ export function parseSummary(stderr: string): { head: string; rows: Map<string, 
   return { head: lines[0], rows };
 }
 
+/** A count of the `--summary` table as a number (the table groups thousands with commas). */
+export function summaryCount(rows: ReadonlyMap<string, string>, name: string): number {
+  const text = rows.get(name);
+  assert.ok(text !== undefined, `no '${name}' row in the summary`);
+  assert.match(text, /^\d{1,3}(,\d{3})*$/, `'${name}' is not a grouped count`);
+  return Number(text.replaceAll(",", ""));
+}
+
 /** A fresh temporary directory, removed by the returned cleanup. */
 export function makeTempDir(prefix: string): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `vmid-e2e-${prefix}-`));

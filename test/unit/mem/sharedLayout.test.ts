@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { VmidInputError } from "../../../src/core/VmidInputError.js";
 import {
   CACHE_LINE_BYTES,
   type SharedLayout,
@@ -167,6 +168,21 @@ for (const [bits, cpus, vmCapacity] of CONFIGS) {
     });
   });
 }
+
+describe("createSharedMemory", () => {
+  test("refuses what the allocator would refuse, and a VM capacity below 1, before allocating", () => {
+    // 2^2 - 1 = 3 usable ids for 3 CPUs; 25 bits is past the maximum of 24; 4097 CPUs past 4096.
+    for (const [bits, cpus, vmCapacity] of [
+      [2, 3, 8],
+      [25, 4, 8],
+      [8, 4097, 8],
+      [8, 4, 0],
+      [8, 4, 1.5],
+    ]) {
+      assert.throws(() => createSharedMemory(bits, cpus, vmCapacity), VmidInputError);
+    }
+  });
+});
 
 describe("sharedMemoryView", () => {
   test("rejects a buffer whose size is not the layout's", () => {
