@@ -12,8 +12,8 @@ import { Pc } from "./stepModel.js";
 
 /**
  * The invariants the checker can check, by name: the three of the kernel developers' TLA+
- * models, the derived ones 1-7 of the reference notes (section 6) and mainline's reason for
- * VMID_ACTIVE_INVALID (section 4). Every one is a predicate on a single state: those the notes
+ * models, the derived ones 1-7 and mainline's reason for VMID_ACTIVE_INVALID, all stated in
+ * docs/allocator.md#invariants. Every one is a predicate on a single state: those the docs
  * state over time (4, 5, 7) are stated on what the state keeps of that history (reservations,
  * TLBs, an update's locals), as each one's comment below explains.
  */

@@ -1,5 +1,5 @@
 /**
- * Deliberate bugs from the allocator's history (reference notes section 7), switched on per
+ * Deliberate bugs from the allocator's history (docs/allocator.md#bug-history), switched on per
  * allocator so that the runtime and the model checker can show they catch them. The correct
  * algorithm is the one with no mutant.
  */

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import type { Step, StepCheckFactory } from "./replayChecked.js";
 
 /*
- * The checks of the shared property suite, written from the reference notes (invariants of
- * section 6, semantics of section 3), with their own 64-bit arithmetic on bigints: nothing here
+ * The checks of the shared property suite, written from docs/allocator.md#invariants and
+ * docs/allocator.md#operations, with their own 64-bit arithmetic on bigints: nothing here
  * calls the allocator's id helpers. Messages name the invariant and the event.
  */
 

@@ -1,9 +1,10 @@
 import type { SweepConfig } from "./SweepOutput.js";
 
 /**
- * The built-in sweep `vmid study` runs (about a minute on a 2-core machine): every policy on
- * hosts of 8 to 4096 CPUs, 8- and 16-bit VMIDs, 100 to 100,000 VMs of 2 vCPUs, 1 or 20 VMs
- * replaced per 1000 slices, puts on deschedule (mainline). `base` holds the values the
+ * The built-in sweep `vmid study` runs (how long it takes is measured in the README,
+ * "Duration of the study"): every policy on hosts of 8 to 4096 CPUs, 8- and 16-bit VMIDs,
+ * 100 to 100,000 VMs of 2 vCPUs, 1 or 20 VMs replaced per 1000 slices, puts on deschedule
+ * (mainline). `base` holds the values the
  * report's charts fix when they do not plot a dimension: a 128-CPU host (the review's
  * example) for the charts over VMs and rollover rates, 16-bit VMIDs and 100,000 VMs (enough
  * to roll over at 16 bits) for the charts over CPUs.

@@ -1,6 +1,6 @@
 /*
- * The worked trace, examples/worked.trace (bits 2: N = 4, generation starts at 4, ids 1..3
- * usable; 2 CPUs), derived by hand:
+ * The worked trace of docs/allocator.md#worked-trace, examples/worked.trace (bits 2: N = 4,
+ * generation starts at 4, ids 1..3 usable; 2 CPUs), derived by hand:
  *
  *   run 0 1  active[0] = 0: slow path. VM 1 is new: search from curIdx 1 finds idx 1.
  *            fresh -> 4|1 = 5; curIdx 1; active[0] = 5.                      "0 1 5"

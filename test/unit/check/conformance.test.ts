@@ -247,7 +247,7 @@ function replayBoth(
 }
 
 describe("conformance: the step model is the core's algorithm, run one operation at a time", () => {
-  test("the reference notes' worked trace gives ids 5, 6, 7, 9, a, b", () => {
+  test("the worked trace of docs/allocator.md gives ids 5, 6, 7, 9, a, b", () => {
     // bits 2 (N = 4, ids 1..3 usable), 2 CPUs. VM 4 finds no clear bit from curIdx 3: rollover
     // to generation 8, which reserves idx 0 (cpu 0 was put: INVALID) and idx 2 (cpu 1 runs
     // VM 2): VM 4 gets 8|1 = 9; VM 2's old id 6 is reserved on cpu 1, renewed as 8|2 = a;

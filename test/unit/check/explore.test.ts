@@ -201,11 +201,12 @@ describe("explore: the default configuration holds", () => {
 });
 
 describe("explore: LoadedVMIDPerTask fails for the correct algorithm, as TLC found", () => {
-  // The TLA+ model's SameVMIDPerTask, "expected to fail" (reference notes): a CPU keeps its
-  // last guest loaded (VTTBR) while it runs an update for another VM; meanwhile the other CPU
-  // rolls over, the loaded VM's idx goes to another VM and the loaded VM is renewed with a
-  // different idx. The CPU is not running that guest, which is why SameVMIDPerTask (CPUs
-  // outside update only) keeps holding. 4 VMs: the smallest configuration that rolls over.
+  // The TLA+ model's SameVMIDPerTask, "expected to fail" (docs/allocator.md#invariants): a
+  // CPU keeps its last guest loaded (VTTBR) while it runs an update for another VM; meanwhile
+  // the other CPU rolls over, the loaded VM's idx goes to another VM and the loaded VM is
+  // renewed with a different idx. The CPU is not running that guest, which is why
+  // SameVMIDPerTask (CPUs outside update only) keeps holding. 4 VMs: the smallest
+  // configuration that rolls over.
   const config = options({ vms: 4, invariants: ["LoadedVMIDPerTask"] });
 
   test("cpus 2, vms 4, bits 2, generations 3: violated", () => {

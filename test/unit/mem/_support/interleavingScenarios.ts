@@ -26,7 +26,7 @@ import {
  * All scenarios use bits 2 (N = 4: generation 4 holds ids 5, 6, 7; generation 8 holds 9, 10,
  * 11; generation 12 holds 13, 14, 15; INVALID = 4) and 2 CPUs. With 3 usable ids, a new VM
  * rolls over as soon as the search from curIdx finds nothing. Expected values are derived by
- * hand in the comments, from the seed's semantics (reference notes section 3).
+ * hand in the comments, from the seed's semantics (docs/allocator.md#operations).
  */
 
 export const BITS = 2;
