@@ -14,6 +14,8 @@ const DIGIT_9 = 0x39;
 const MAX_LINE_BYTES = 4096;
 /** A UTF-8 byte-order mark, skipped at the start of a trace. */
 const BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf];
+/** Events decoded per batch: big enough to amortize the hand-over, small enough for the cache. */
+const BATCH_EVENTS = 4096;
 
 type Keyword = "bits" | "cpus" | "run" | "put";
 
@@ -48,6 +50,11 @@ export class TraceParser {
   private position = 0;
   private lineEnd = 0;
 
+  // The batch the fast path decodes into (see TraceEventBatch), reused from batch to batch.
+  private readonly batchCpus = new Int32Array(BATCH_EVENTS);
+  private readonly batchVms = new Float64Array(BATCH_EVENTS);
+  private readonly batch = { cpus: this.batchCpus, vms: this.batchVms, count: 0, firstLine: 0 };
+
   constructor(file: string, handler: TraceHandler) {
     this.file = file;
     this.handler = handler;
@@ -56,13 +63,13 @@ export class TraceParser {
   /** Parses every complete line in `chunk`; keeps a trailing partial line for the next one. */
   push(chunk: Buffer): void {
     let bytes = chunk;
-    if (this.carry !== undefined) {
-      bytes = Buffer.concat([this.carry, chunk]);
-      this.carry = undefined;
-    }
-    const length = bytes.length;
     let start = 0;
     if (!this.startChecked) {
+      if (this.carry !== undefined) {
+        bytes = Buffer.concat([this.carry, chunk]);
+        this.carry = undefined;
+      }
+      const length = bytes.length;
       const mark = BYTE_ORDER_MARK.length;
       const prefix = Math.min(length, mark);
       let matched = 0;
@@ -73,67 +80,140 @@ export class TraceParser {
       }
       this.startChecked = true;
       if (matched === mark) start = mark;
+    } else if (this.carry !== undefined) {
+      // Complete the line cut by the previous chunk's end, copying only that line.
+      const newline = bytes.indexOf(NEWLINE);
+      if (newline === -1) {
+        this.keepPartialLine(Buffer.concat([this.carry, bytes]), 0);
+        return;
+      }
+      const line = Buffer.concat([this.carry, bytes.subarray(0, newline + 1)]);
+      this.carry = undefined;
+      this.parseLines(line, 0);
+      start = newline + 1;
     }
+    start = this.parseLines(bytes, start);
+    if (start < bytes.length) this.keepPartialLine(bytes, start);
+  }
+
+  /** Keeps `bytes[start..]`, a line without its newline yet, for the next chunk. */
+  private keepPartialLine(bytes: Buffer, start: number): void {
+    // + 1: the partial line may end with the CR of a CR LF cut by the chunk boundary.
+    if (bytes.length - start > MAX_LINE_BYTES + 1) {
+      throw this.error(this.lineNumber + 1, `line longer than ${MAX_LINE_BYTES} bytes`);
+    }
+    this.carry = Buffer.from(bytes.subarray(start));
+  }
+
+  /** Parses the complete lines of `bytes` from `start`; returns where the first partial one starts. */
+  private parseLines(bytes: Buffer, start: number): number {
+    const length = bytes.length;
     while (start < length) {
-      const next = this.headerDone ? this.parseCommonLine(bytes, start) : -1;
-      if (next !== -1) {
-        start = next;
-        continue;
+      if (this.headerDone) {
+        start = this.parseEventLines(bytes, start);
+        if (start >= length) break;
       }
       const newline = bytes.indexOf(NEWLINE, start);
       if (newline === -1) break;
       this.parseLine(bytes, start, newline);
       start = newline + 1;
     }
-    if (start < length) {
-      // + 1: the partial line may end with the CR of a CR LF cut by the chunk boundary.
-      if (length - start > MAX_LINE_BYTES + 1) {
-        throw this.error(this.lineNumber + 1, `line longer than ${MAX_LINE_BYTES} bytes`);
-      }
-      this.carry = Buffer.from(bytes.subarray(start));
-    }
+    return start;
   }
 
   /**
-   * The fast path for the lines that make up almost every trace, exactly `run CPU VM\n` or
-   * `put CPU\n` with single spaces and valid numbers: parses and reports the line and returns
-   * where the next one starts. Returns -1, having consumed nothing, for any other line
-   * (comments, headers, CRLF, errors, a line cut by the chunk end); the general parser then
-   * handles it and words its errors.
+   * The fast path for the lines that make up almost every trace, exactly `run CPU VM` or
+   * `put CPU` with single spaces, valid numbers and an LF or CR LF: decodes a run of such
+   * lines into the batch, hands it over, and returns where the first other line starts
+   * (comments, headers, tabs, errors, a line cut by the chunk's end). The general parser
+   * then handles that line and words its errors.
    */
-  private parseCommonLine(bytes: Buffer, start: number): number {
-    const first = bytes[start];
-    const isRun = first === 0x72 && bytes[start + 1] === 0x75 && bytes[start + 2] === 0x6e;
-    const isPut = first === 0x70 && bytes[start + 1] === 0x75 && bytes[start + 2] === 0x74;
-    if ((!isRun && !isPut) || bytes[start + 3] !== SPACE) return -1;
-    let position = start + 4;
-    let byte = bytes[position];
-    let cpu = 0;
-    const cpuStart = position;
-    while (byte >= DIGIT_0 && byte <= DIGIT_9) {
-      cpu = cpu * 10 + (byte - DIGIT_0);
-      byte = bytes[++position];
+  private parseEventLines(bytes: Buffer, start: number): number {
+    const cpus = this.batchCpus;
+    const vms = this.batchVms;
+    const cpuCount = this.cpus;
+    let count = 0;
+    let position = start;
+    // Reads past the end of `bytes` give undefined, which matches no byte below: a line cut
+    // by the chunk's end is left to the general parser.
+    for (;;) {
+      if (count === BATCH_EVENTS) {
+        this.deliver(count);
+        count = 0;
+      }
+      const lineStart = position;
+      const first = bytes[position];
+      let isPut = false;
+      if (first === 0x72 /* r */) {
+        if (bytes[position + 1] !== 0x75 /* u */ || bytes[position + 2] !== 0x6e /* n */) break;
+      } else if (first === 0x70 /* p */) {
+        if (bytes[position + 1] !== 0x75 /* u */ || bytes[position + 2] !== 0x74 /* t */) break;
+        isPut = true;
+      } else break;
+      if (bytes[position + 3] !== SPACE) break;
+      position += 4;
+      let byte = bytes[position];
+      let cpu = 0;
+      const cpuStart = position;
+      while (byte >= DIGIT_0 && byte <= DIGIT_9) {
+        cpu = cpu * 10 + (byte - DIGIT_0);
+        byte = bytes[++position];
+      }
+      // At most 15 digits keeps every number a safe integer.
+      if (position === cpuStart || position - cpuStart > 15 || cpu >= cpuCount) {
+        position = lineStart;
+        break;
+      }
+      let vm = 0;
+      if (!isPut) {
+        if (byte !== SPACE) {
+          position = lineStart;
+          break;
+        }
+        byte = bytes[++position];
+        const vmStart = position;
+        while (byte >= DIGIT_0 && byte <= DIGIT_9) {
+          vm = vm * 10 + (byte - DIGIT_0);
+          byte = bytes[++position];
+        }
+        if (position === vmStart || position - vmStart > 15 || vm < 1) {
+          position = lineStart;
+          break;
+        }
+      }
+      if (byte === CARRIAGE_RETURN) byte = bytes[++position];
+      if (byte !== NEWLINE) {
+        position = lineStart;
+        break;
+      }
+      position++;
+      cpus[count] = cpu;
+      vms[count] = vm;
+      count++;
     }
-    // At most 15 digits keeps every number a safe integer.
-    if (position === cpuStart || position - cpuStart > 15 || cpu >= this.cpus) return -1;
-    if (isPut) {
-      if (byte !== NEWLINE) return -1;
-      this.eventSeen = true;
-      this.handler.put(cpu, ++this.lineNumber);
-      return position + 1;
-    }
-    if (byte !== SPACE) return -1;
-    byte = bytes[++position];
-    let vm = 0;
-    const vmStart = position;
-    while (byte >= DIGIT_0 && byte <= DIGIT_9) {
-      vm = vm * 10 + (byte - DIGIT_0);
-      byte = bytes[++position];
-    }
-    if (byte !== NEWLINE || position === vmStart || position - vmStart > 15 || vm < 1) return -1;
+    if (count > 0) this.deliver(count);
+    return position;
+  }
+
+  /** Hands the first `count` decoded events to the handler, in bulk if it takes them so. */
+  private deliver(count: number): void {
+    const firstLine = this.lineNumber + 1;
+    this.lineNumber += count;
     this.eventSeen = true;
-    this.handler.run(cpu, vm, ++this.lineNumber);
-    return position + 1;
+    const handler = this.handler;
+    if (handler.events !== undefined) {
+      const batch = this.batch;
+      batch.count = count;
+      batch.firstLine = firstLine;
+      handler.events(batch);
+      return;
+    }
+    const cpus = this.batchCpus;
+    const vms = this.batchVms;
+    for (let i = 0; i < count; i++) {
+      if (vms[i] === 0) handler.put(cpus[i], firstLine + i);
+      else handler.run(cpus[i], vms[i], firstLine + i);
+    }
   }
 
   /** Parses a last line without newline and checks that the header was given. */
