@@ -6,6 +6,17 @@ export interface ByteStream {
 
 const CAPACITY = 1 << 16;
 const DIGITS = Uint8Array.from("0123456789abcdef", (digit) => digit.charCodeAt(0));
+const DIGIT_0 = 0x30;
+
+/** Decimal digits of a non-negative int32. */
+function decimalWidth(value: number): number {
+  if (value < 100_000) {
+    if (value < 100) return value < 10 ? 1 : 2;
+    return value < 1000 ? 3 : value < 10_000 ? 4 : 5;
+  }
+  if (value < 10_000_000) return value < 1_000_000 ? 6 : 7;
+  return value < 100_000_000 ? 8 : value < 1_000_000_000 ? 9 : 10;
+}
 
 /**
  * Output assembled as bytes in a 64 KiB buffer, written out when full: per-line output of a
@@ -49,37 +60,43 @@ export class OutputBuffer {
       this.length += this.buffer.write(value.toString(10), this.length, "latin1");
       return;
     }
-    // Small values (every CPU and almost every VM): integer arithmetic, no string.
+    // Every CPU and almost every VM: int32 arithmetic, no string.
     const buffer = this.buffer;
-    let end = this.length;
-    let rest = value;
-    do {
-      end++;
-      rest = (rest / 10) | 0;
-    } while (rest > 0);
+    let rest = value | 0;
+    let end = this.length + decimalWidth(rest);
     this.length = end;
-    rest = value;
-    do {
+    while (rest >= 10) {
       const next = (rest / 10) | 0;
-      buffer[--end] = DIGITS[rest - next * 10];
+      buffer[--end] = DIGIT_0 + (rest - next * 10);
       rest = next;
-    } while (rest > 0);
+    }
+    buffer[--end] = DIGIT_0 + rest;
   }
 
   /** Appends a non-negative safe integer in lowercase hex, no prefix. */
   hex(value: number): void {
-    if (value > 0xffffffff) {
-      this.length += this.buffer.write(value.toString(16), this.length, "latin1");
-      return;
-    }
+    // Above 32 bits (every id past the first generations): the high part, then the low 32
+    // bits as exactly 8 digits. Division by 2^32, floor and the product are exact.
+    const high = Math.floor(value / 0x100000000);
+    let low = high === 0 ? value : value - high * 0x100000000;
     const buffer = this.buffer;
-    const width = value === 0 ? 1 : 8 - (Math.clz32(value) >> 2);
-    let end = this.length + width;
+    let end = this.length;
+    let lowWidth = 8;
+    if (high === 0) lowWidth = value === 0 ? 1 : 8 - (Math.clz32(value) >> 2);
+    else {
+      let rest = high;
+      const highWidth = 8 - (Math.clz32(high) >> 2);
+      end += highWidth;
+      for (let position = end - 1; position >= end - highWidth; position--) {
+        buffer[position] = DIGITS[rest & 15];
+        rest >>>= 4;
+      }
+    }
+    end += lowWidth;
     this.length = end;
-    let rest = value;
-    for (let digit = 0; digit < width; digit++) {
-      buffer[--end] = DIGITS[rest & 15];
-      rest >>>= 4;
+    for (let digit = 0; digit < lowWidth; digit++) {
+      buffer[--end] = DIGITS[low & 15];
+      low >>>= 4;
     }
   }
 
