@@ -2,8 +2,9 @@ import { join } from "node:path";
 import { renderReport } from "../report/renderReport.js";
 import { studyFindings } from "../report/studyFindings.js";
 import { STUDY_SWEEP } from "../sim/sweep/STUDY_SWEEP.js";
+import { defaultJobs } from "./defaultJobs.js";
 import { ExitCode } from "./ExitCode.js";
-import { defaultJobs, runSweepInto } from "./sweepCommand.js";
+import { runSweepInto } from "./sweepCommand.js";
 import { sweepFiles, writeSweepOutput } from "./sweepFiles.js";
 import { writeFileAtomically } from "./writeFileAtomically.js";
 

@@ -1,11 +1,11 @@
 import { mkdirSync, readFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { SingleBar } from "cli-progress";
 import { requireInput } from "../_internal/requireInput.js";
 import { runSweep } from "../sim/sweep/runSweep.js";
 import type { SweepConfig, SweepOutput } from "../sim/sweep/SweepOutput.js";
 import { parseSweepConfig } from "../sim/sweep/sweepConfigSchema.js";
 import { sweepPoints } from "../sim/sweep/sweepPoints.js";
+import { defaultJobs } from "./defaultJobs.js";
 import { ExitCode } from "./ExitCode.js";
 import {
   appendFinishedPoint,
@@ -21,11 +21,6 @@ export interface SweepCommandOptions {
   readonly resume: boolean;
   readonly force: boolean;
   readonly json: boolean;
-}
-
-/** Worker threads by default: one per core the machine offers. */
-export function defaultJobs(): number {
-  return Math.max(1, Math.min(64, availableParallelism()));
 }
 
 /**

@@ -1,0 +1,36 @@
+import type { Command } from "commander";
+import { parseCount, parseReal } from "../optionParsers.js";
+import type { SetExit } from "./SetExit.js";
+
+/** Defines `vmid gen-trace`; its implementation loads only when it runs. */
+export function addGenTraceCommand(program: Command, setExit: SetExit): void {
+  program
+    .command("gen-trace")
+    .description("Write a seeded random trace (format v1) to stdout or a file.")
+    .option("--bits <B>", "VMID width, 1..24", parseCount, 16)
+    .option("--cpus <N>", "CPUs, 1..4096, with 2^B - 1 > N", parseCount, 4)
+    .option("--vms <V>", "VMs, numbered 1..V (at most 10,000,000)", parseCount, 1000)
+    .option("--events <E>", "events after the header", parseCount, 10000)
+    .option(
+      "--put-probability <P>",
+      "chance, 0..1, that an event puts a loaded vCPU",
+      parseReal,
+      0.1,
+    )
+    .option(
+      "--zipf <S>",
+      "VM popularity skew, 0..10: VM k has weight 1/k^S (0 = uniform)",
+      parseReal,
+      0,
+    )
+    .option(
+      "--seed <SEED>",
+      "PRNG seed 0..4294967295 (default: random, written in the trace)",
+      parseCount,
+    )
+    .option("-o, --output <FILE>", "write to FILE (atomically) instead of stdout")
+    .action(async (options) => {
+      const { genTraceCommand } = await import("../genTraceCommand.js");
+      setExit(await genTraceCommand(options));
+    });
+}
