@@ -10,28 +10,15 @@
  *
  * Run: npm run bench  (or node dist/bench/replay.bench.js after npm run build)
  */
-import {
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
+import { createReadStream, openSync, writeFileSync, writeSync } from "node:fs";
 import { OutputBuffer } from "../src/cli/OutputBuffer.js";
 import { textReplaySink } from "../src/cli/replaySinks.js";
 import type { StrategyName } from "../src/core/strategies/ReservedLookup.js";
 import { STRATEGY_NAMES } from "../src/core/strategies/ReservedLookup.js";
-import {
-  generateTrace,
-  type TraceGenOptions,
-  traceGenCommand,
-} from "../src/trace/generateTrace.js";
 import { replayTrace } from "../src/trace/replayTrace.js";
 import { medianMilliseconds } from "./_support/median.js";
+import { BENCH_OUT, traceFile } from "./_support/traceFile.js";
 
-const OUT_DIR = "bench-out";
 const COMMON = { bits: 16, vms: 100_000, events: 2_000_000, putProbability: 0.1, zipf: 0, seed: 1 };
 const WORKLOADS = [
   { label: "a", title: "(a) bits 16, cpus 4", options: { ...COMMON, cpus: 4 }, iterations: 7 },
@@ -42,18 +29,6 @@ const WORKLOADS = [
     iterations: 3,
   },
 ];
-
-/** Writes the trace once; reuses it while its first line (the command) is unchanged. */
-function traceFile(label: string, options: TraceGenOptions): string {
-  const path = `${OUT_DIR}/replay-${label}.trace`;
-  const firstLine = `# ${traceGenCommand(options)}`;
-  if (existsSync(path) && readFileSync(path, "latin1").startsWith(`${firstLine}\n`)) return path;
-  mkdirSync(OUT_DIR, { recursive: true });
-  writeFileSync(path, "");
-  const fd = openSync(path, "w");
-  for (const chunk of generateTrace(options)) writeSync(fd, chunk);
-  return path;
-}
 
 const devNull = openSync("/dev/null", "w");
 const discard = {
@@ -80,7 +55,7 @@ const results: {
 }[] = [];
 console.log("replay throughput (median wall time per run; events/s = 2M events / median)");
 for (const workload of WORKLOADS) {
-  const path = traceFile(workload.label, { ...workload.options });
+  const path = traceFile(`replay-${workload.label}`, { ...workload.options });
   for (const strategy of STRATEGY_NAMES) {
     const medianMs = await medianMilliseconds(
       `${workload.label}-${strategy}`,
@@ -109,6 +84,6 @@ console.log(
   `target (b) indexed >= 10x scan: ${speedup.toFixed(1)}x ${speedup >= 10 ? "MET" : "MISSED"}`,
 );
 writeFileSync(
-  `${OUT_DIR}/replay.json`,
+  `${BENCH_OUT}/replay.json`,
   `${JSON.stringify({ workloads: WORKLOADS, results, speedup }, null, 2)}\n`,
 );
