@@ -34,6 +34,7 @@ export interface ReplaySummary {
  * Replays a trace (format v1, see TraceParser) through a fresh allocator, streaming: memory
  * stays constant whatever the trace length. `file` names the source in error messages.
  * Throws TraceError for a malformed trace, after reporting the events before the bad line.
+ * The source may reuse a chunk's memory once the next chunk is asked for.
  */
 export async function replayTrace(
   source: AsyncIterable<Buffer | string>,
