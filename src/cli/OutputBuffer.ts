@@ -2,6 +2,13 @@
 export interface ByteStream {
   write(bytes: Uint8Array): boolean;
   once(event: "drain", listener: () => void): unknown;
+  /**
+   * Bytes written but not yet handed to the system, as Node's writables count them. When it
+   * is 0 right after a write (a file, or a pipe that took everything at once), the stream no
+   * longer holds the bytes and the buffer can be filled again; without it, every flush takes
+   * a fresh buffer.
+   */
+  readonly writableLength?: number;
 }
 
 const CAPACITY = 1 << 16;
@@ -20,7 +27,8 @@ function decimalWidth(value: number): number {
 
 /**
  * Output assembled as bytes in a 64 KiB buffer, written out when full: per-line output of a
- * long replay makes no strings. `drained()` returns a promise while the stream asks us to
+ * long replay makes no strings, and the buffer is filled again once the stream has let go of
+ * it. `drained()` returns a promise while the stream asks us to
  * wait, so memory stays constant.
  */
 export class OutputBuffer {
@@ -104,9 +112,10 @@ export class OutputBuffer {
   flush(): void {
     if (this.length === 0) return;
     const full = this.buffer.subarray(0, this.length);
-    this.buffer = Buffer.allocUnsafe(CAPACITY);
     this.length = 0;
     this.send(full);
+    // Reusing the buffer spares the page faults of fresh memory at every flush.
+    if (this.stream.writableLength !== 0) this.buffer = Buffer.allocUnsafe(CAPACITY);
   }
 
   drained(): Promise<void> | undefined {
