@@ -98,3 +98,51 @@ describe("OutputBuffer numbers", () => {
     assert.equal(stream.text(), expected);
   });
 });
+
+describe("OutputBuffer memory", () => {
+  /** Writes lines 0..count-1 and flushes; returns the text expected (200,000 lines: ~1.3 MB). */
+  function writeLines(out: OutputBuffer, count: number): string {
+    let expected = "";
+    for (let i = 0; i < count; i++) {
+      out.reserveLine();
+      out.decimal(i);
+      out.byte(0x0a);
+      expected += `${i}\n`;
+    }
+    out.flush();
+    return expected;
+  }
+
+  test("a stream that keeps the written bytes (writableLength > 0) never sees them overwritten", () => {
+    const kept: Uint8Array[] = [];
+    const out = new OutputBuffer({
+      write(bytes) {
+        kept.push(bytes); // no copy: as a stream with a queue holds them
+        return true;
+      },
+      once: () => undefined,
+      writableLength: 1,
+    });
+    const expected = writeLines(out, 200_000);
+    assert.ok(kept.length > 1, "several flushes");
+    assert.equal(Buffer.concat(kept).toString("latin1"), expected);
+  });
+
+  test("a stream done with each write (writableLength 0) gets the same buffer every time", () => {
+    const copies: Buffer[] = [];
+    const memory = new Set<ArrayBufferLike>();
+    const out = new OutputBuffer({
+      write(bytes) {
+        copies.push(Buffer.from(bytes));
+        memory.add(bytes.buffer);
+        return true;
+      },
+      once: () => undefined,
+      writableLength: 0,
+    });
+    const expected = writeLines(out, 200_000);
+    assert.ok(copies.length > 1, "several flushes");
+    assert.equal(memory.size, 1, "one buffer, refilled");
+    assert.equal(Buffer.concat(copies).toString("latin1"), expected);
+  });
+});
