@@ -1,3 +1,6 @@
+import { writeDecimal } from "./writeDecimal.js";
+import { writeHex } from "./writeHex.js";
+
 /** A writable that reports backpressure the way Node streams do. */
 export interface ByteStream {
   write(bytes: Uint8Array): boolean;
@@ -12,28 +15,22 @@ export interface ByteStream {
 }
 
 const CAPACITY = 1 << 16;
-const DIGITS = Uint8Array.from("0123456789abcdef", (digit) => digit.charCodeAt(0));
-const DIGIT_0 = 0x30;
-
-/** Decimal digits of a non-negative int32. */
-function decimalWidth(value: number): number {
-  if (value < 100_000) {
-    if (value < 100) return value < 10 ? 1 : 2;
-    return value < 1000 ? 3 : value < 10_000 ? 4 : 5;
-  }
-  if (value < 10_000_000) return value < 1_000_000 ? 6 : 7;
-  return value < 100_000_000 ? 8 : value < 1_000_000_000 ? 9 : 10;
-}
+/** The most a line may take after `reserveLine`. */
+const LINE_ROOM = 64;
 
 /**
  * Output assembled as bytes in a 64 KiB buffer, written out when full: per-line output of a
  * long replay makes no strings, and the buffer is filled again once the stream has let go of
- * it. `drained()` returns a promise while the stream asks us to
- * wait, so memory stays constant.
+ * it. `drained()` returns a promise while the stream asks us to wait, so memory stays
+ * constant.
  */
 export class OutputBuffer {
   private buffer = Buffer.allocUnsafe(CAPACITY);
-  private length = 0;
+  /**
+   * Bytes buffered. A formatter that writes into the buffer returned by `reserveLine` sets
+   * it to where its line ends.
+   */
+  length = 0;
   private waiting: Promise<void> | undefined;
   private readonly stream: ByteStream;
 
@@ -52,9 +49,13 @@ export class OutputBuffer {
     this.length += this.buffer.write(text, this.length);
   }
 
-  /** Room for one line of at most 64 bytes: flushes first when needed. */
-  reserveLine(): void {
-    if (this.length + 64 > CAPACITY) this.flush();
+  /**
+   * Room for one line of at most 64 bytes: flushes first when needed. Returns the buffer, for
+   * a formatter to write the line into from `length` (then advance `length`).
+   */
+  reserveLine(): Buffer {
+    if (this.length + LINE_ROOM > CAPACITY) this.flush();
+    return this.buffer;
   }
 
   /** Appends one ASCII byte. Call `reserveLine` before a line. */
@@ -62,50 +63,14 @@ export class OutputBuffer {
     this.buffer[this.length++] = code;
   }
 
-  /** Appends a non-negative safe integer in decimal. */
+  /** Appends a non-negative safe integer in decimal. Call `reserveLine` before a line. */
   decimal(value: number): void {
-    if (value > 0x7fffffff) {
-      this.length += this.buffer.write(value.toString(10), this.length, "latin1");
-      return;
-    }
-    // Every CPU and almost every VM: int32 arithmetic, no string.
-    const buffer = this.buffer;
-    let rest = value | 0;
-    let end = this.length + decimalWidth(rest);
-    this.length = end;
-    while (rest >= 10) {
-      const next = (rest / 10) | 0;
-      buffer[--end] = DIGIT_0 + (rest - next * 10);
-      rest = next;
-    }
-    buffer[--end] = DIGIT_0 + rest;
+    this.length = writeDecimal(this.buffer, this.length, value);
   }
 
   /** Appends a non-negative safe integer in lowercase hex, no prefix. */
   hex(value: number): void {
-    // Above 32 bits (every id past the first generations): the high part, then the low 32
-    // bits as exactly 8 digits. Division by 2^32, floor and the product are exact.
-    const high = Math.floor(value / 0x100000000);
-    let low = high === 0 ? value : value - high * 0x100000000;
-    const buffer = this.buffer;
-    let end = this.length;
-    let lowWidth = 8;
-    if (high === 0) lowWidth = value === 0 ? 1 : 8 - (Math.clz32(value) >> 2);
-    else {
-      let rest = high;
-      const highWidth = 8 - (Math.clz32(high) >> 2);
-      end += highWidth;
-      for (let position = end - 1; position >= end - highWidth; position--) {
-        buffer[position] = DIGITS[rest & 15];
-        rest >>>= 4;
-      }
-    }
-    end += lowWidth;
-    this.length = end;
-    for (let digit = 0; digit < lowWidth; digit++) {
-      buffer[--end] = DIGITS[low & 15];
-      low >>>= 4;
-    }
+    this.length = writeHex(this.buffer, this.length, value);
   }
 
   /** Writes out what is buffered. */
