@@ -56,6 +56,8 @@ export class TraceParser {
   private readonly batchCpus = new Int32Array(BATCH_EVENTS);
   private readonly batchVms = new Float64Array(BATCH_EVENTS);
   private readonly batch = { cpus: this.batchCpus, vms: this.batchVms, count: 0, firstLine: 0 };
+  /** Events decoded into the batch and not yet delivered. */
+  private pending = 0;
 
   constructor(file: string, handler: TraceHandler) {
     this.file = file;
@@ -113,6 +115,8 @@ export class TraceParser {
     while (start < length) {
       if (this.headerDone) {
         start = this.parseEventLines(bytes, start);
+        this.deliver(this.pending);
+        this.pending = 0;
         if (start >= length) break;
       }
       const newline = bytes.indexOf(NEWLINE, start);
@@ -126,9 +130,9 @@ export class TraceParser {
   /**
    * The fast path for the lines that make up almost every trace, exactly `run CPU VM` or
    * `put CPU` with single spaces, valid numbers and an LF or CR LF: decodes a run of such
-   * lines into the batch, hands it over, and returns where the first other line starts
-   * (comments, headers, tabs, errors, a line cut by the chunk's end). The general parser
-   * then handles that line and words its errors.
+   * lines into the batch (handing over each full one; the caller delivers the rest), and
+   * returns where the first other line starts (comments, headers, tabs, errors, the last
+   * lines of a chunk). The general parser then handles that line and words its errors.
    */
   private parseEventLines(bytes: Buffer, start: number): number {
     const cpus = this.batchCpus;
@@ -144,6 +148,7 @@ export class TraceParser {
       if (count === BATCH_EVENTS) {
         this.deliver(count);
         count = 0;
+        this.pending = 0;
       }
       if (position > last) break;
       const lineStart = position;
@@ -195,13 +200,17 @@ export class TraceParser {
       cpus[count] = cpu;
       vms[count] = vm;
       count++;
+      this.pending = count;
     }
-    if (count > 0) this.deliver(count);
+    // Nothing but the return after the loop: V8 compiles the loop while it runs, before its
+    // exit ever ran, and any property access or test here would lack type feedback and
+    // deoptimize that code at every chunk. The caller delivers the last batch (`pending`).
     return position;
   }
 
-  /** Hands the first `count` decoded events to the handler, in bulk if it takes them so. */
+  /** Hands the first `count` decoded events, if any, to the handler, in bulk if it takes them so. */
   private deliver(count: number): void {
+    if (count === 0) return;
     const firstLine = this.lineNumber + 1;
     this.lineNumber += count;
     this.eventSeen = true;
