@@ -1,6 +1,7 @@
 /**
- * Replay throughput, events/s including parsing and printing (output goes to /dev/null
- * through the same byte sink as `vmid replay`), medians of several runs.
+ * Replay throughput in one process, events/s including reading, parsing and printing (the
+ * same file reader and byte sink as `vmid replay`, output to /dev/null), medians of several
+ * runs. For whole `vmid replay` processes, see replayProcess.bench.ts.
  *
  * Workloads (issue "Core", item 10): bits 16, 100k VMs, 2M events on (a) 4 CPUs and
  * (b) 4000 CPUs, for each strategy. Both use uniform VM popularity and put probability 0.1:
@@ -10,8 +11,9 @@
  *
  * Run: npm run bench  (or node dist/bench/replay.bench.js after npm run build)
  */
-import { createReadStream, openSync, writeFileSync, writeSync } from "node:fs";
+import { openSync, writeFileSync, writeSync } from "node:fs";
 import { OutputBuffer } from "../src/cli/OutputBuffer.js";
+import { readFileChunks } from "../src/cli/readFileChunks.js";
 import { textReplaySink } from "../src/cli/replaySinks.js";
 import type { StrategyName } from "../src/core/strategies/ReservedLookup.js";
 import { STRATEGY_NAMES } from "../src/core/strategies/ReservedLookup.js";
@@ -37,11 +39,13 @@ const discard = {
     return true;
   },
   once: () => undefined,
+  // Written synchronously: the output buffer is free again after each write, as on stdout.
+  writableLength: 0,
 };
 
 async function replayOnce(path: string, strategy: StrategyName): Promise<number> {
   const out = new OutputBuffer(discard);
-  const source = createReadStream(path, { highWaterMark: 1 << 20 });
+  const source = readFileChunks(path);
   const summary = await replayTrace(source, { file: path, strategy }, textReplaySink(out));
   out.flush();
   return summary.lines;
