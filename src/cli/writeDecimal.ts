@@ -20,6 +20,10 @@ export function writeDecimal(bytes: Uint8Array, at: number, value: number): numb
     for (let i = 0; i < text.length; i++) bytes[at + i] = text.charCodeAt(i);
     return at + text.length;
   }
+  if (value < 10) {
+    bytes[at] = DIGIT_0 + value;
+    return at + 1;
+  }
   // Every CPU and almost every VM: int32 arithmetic, no string.
   let rest = value | 0;
   const end = at + decimalWidth(rest);
