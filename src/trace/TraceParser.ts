@@ -114,9 +114,15 @@ export class TraceParser {
     const length = bytes.length;
     while (start < length) {
       if (this.headerDone) {
-        start = this.parseEventLines(bytes, start);
-        this.deliver(this.pending);
-        this.pending = 0;
+        // Batch by batch: decoding (one loop) and the handler (its own loop, which deoptimizes
+        // whenever the allocator takes a path for the first time) stay separate functions.
+        let full: boolean;
+        do {
+          start = this.parseEventLines(bytes, start);
+          full = this.pending === BATCH_EVENTS;
+          this.deliver(this.pending);
+          this.pending = 0;
+        } while (full);
         if (start >= length) break;
       }
       const newline = bytes.indexOf(NEWLINE, start);
@@ -130,9 +136,10 @@ export class TraceParser {
   /**
    * The fast path for the lines that make up almost every trace, exactly `run CPU VM` or
    * `put CPU` with single spaces, valid numbers and an LF or CR LF: decodes a run of such
-   * lines into the batch (handing over each full one; the caller delivers the rest), and
-   * returns where the first other line starts (comments, headers, tabs, errors, the last
-   * lines of a chunk). The general parser then handles that line and words its errors.
+   * lines into the batch, at most a batch's worth, and returns where it stopped: at the
+   * first other line (comments, headers, tabs, errors, the last lines of a chunk), which the
+   * general parser then handles and words the errors of, or after a full batch. The caller
+   * hands the batch (`pending` events) over.
    */
   private parseEventLines(bytes: Buffer, start: number): number {
     const cpus = this.batchCpus;
@@ -144,12 +151,7 @@ export class TraceParser {
     // out-of-bounds read would cost a deoptimization), and the general parser takes the
     // last few lines of each chunk, including one cut by the chunk's end.
     const last = bytes.length - LONGEST_EVENT_LINE;
-    for (;;) {
-      if (count === BATCH_EVENTS) {
-        this.deliver(count);
-        count = 0;
-        this.pending = 0;
-      }
+    while (count < BATCH_EVENTS) {
       if (position > last) break;
       const lineStart = position;
       const first = bytes[position];
@@ -204,7 +206,7 @@ export class TraceParser {
     }
     // Nothing but the return after the loop: V8 compiles the loop while it runs, before its
     // exit ever ran, and any property access or test here would lack type feedback and
-    // deoptimize that code at every chunk. The caller delivers the last batch (`pending`).
+    // deoptimize that code at every chunk. The caller delivers the batch (`pending`).
     return position;
   }
 
