@@ -14,8 +14,12 @@ const DIGIT_9 = 0x39;
 const MAX_LINE_BYTES = 4096;
 /** A UTF-8 byte-order mark, skipped at the start of a trace. */
 const BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf];
-/** Events decoded per batch: big enough to amortize the hand-over, small enough for the cache. */
-const BATCH_EVENTS = 4096;
+/**
+ * Events decoded per batch: enough to amortize the hand-over, few enough that the batch and
+ * the trace bytes it came from are still in the cache when the handler reads them (measured:
+ * 256 beat 64, 1024 and 4096 by a few percent end to end).
+ */
+const BATCH_EVENTS = 256;
 /** The longest line the fast path reads: `run `, 15 digits, a space, 15 digits, CR LF. */
 const LONGEST_EVENT_LINE = 37;
 
