@@ -187,7 +187,7 @@ describe("TraceParser: long lines", () => {
 describe("TraceParser: many events", () => {
   test("10,000 events around a comment: line numbers and order kept across batches", () => {
     // Line 1 bits, 2 cpus, 3..5002 events 0..4999, 5003 a comment, 5004..9003 events
-    // 5000..9999 (more than one 4096-event batch on either side of the comment).
+    // 5000..9999 (many batches on either side of the comment, whatever the batch size).
     // Event k: `put (k mod 3)` when k is a multiple of 7, else `run (k mod 3) (k + 1)`.
     const event = (k: number) => (k % 7 === 0 ? `put ${k % 3}` : `run ${k % 3} ${k + 1}`);
     const lines = ["bits 16", "cpus 3"];
