@@ -6,6 +6,7 @@ import type { FlushPolicy } from "../core/FlushPolicy.js";
 import type { MutantName } from "../core/Mutant.js";
 import { ExitCode } from "./ExitCode.js";
 import { checkResultJson, formatCheckResult } from "./formatCheckResult.js";
+import { showsProgress } from "./progressBar.js";
 
 /** What commander hands `vmid check`. */
 export interface CheckCommandOptions {
@@ -21,6 +22,8 @@ export interface CheckCommandOptions {
   readonly invariant?: InvariantName[];
   readonly maxStates: number;
   readonly json: boolean;
+  /** Show no running count of states. */
+  readonly quiet?: boolean;
 }
 
 const EXIT_OF: Record<CheckResult["verdict"], number> = {
@@ -45,7 +48,7 @@ export function checkCommand(options: CheckCommandOptions): number {
     invariants: options.invariant ?? CHECK_DEFAULTS.invariants,
     maxStates: options.maxStates,
   };
-  const progress = process.stderr.isTTY
+  const progress = showsProgress(process.stderr, process.env, options.quiet === true)
     ? (states: number, depth: number) => {
         process.stderr.write(
           `\rcheck: ${states.toLocaleString("en-US")} states, depth ${depth}   `,

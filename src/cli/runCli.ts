@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { VmidInputError } from "../core/VmidInputError.js";
 import type { SetExit } from "./commands/SetExit.js";
 import { ExitCode } from "./ExitCode.js";
+import { helpSections, helpWidth } from "./helpText.js";
 
 /** Errors from the file system that mean the user named a file we cannot use, in words. */
 const FILE_ERRORS = new Map([
@@ -47,8 +48,8 @@ const COMMANDS = new Map<string, () => Promise<AddCommand>>([
 async function buildProgram(argv: readonly string[], setExit: SetExit): Promise<Command> {
   const program = new Command("vmid")
     .description(
-      "The arm64 KVM VMID allocator (Linux's arch/arm64/kvm/vmid.c), bit-exact:\n" +
-        "replay and generate traces, run it concurrently on worker threads, model-check\n" +
+      "The arm64 KVM VMID allocator (Linux's arch/arm64/kvm/vmid.c), bit-exact: " +
+        "replay and generate traces, run it concurrently on worker threads, model-check " +
         "it, simulate hosts and sweep them, and report. Start with 'vmid study'.",
     )
     .version(packageVersion())
@@ -56,12 +57,20 @@ async function buildProgram(argv: readonly string[], setExit: SetExit): Promise<
     .configureOutput({
       // One style for every error: "vmid: message".
       outputError: (text, write) => write(`vmid: ${text.replace(/^error: /, "")}`),
+      // Help fits 80 columns (or a narrower terminal), whatever the terminal's width.
+      getOutHelpWidth: () => helpWidth(process.stdout),
+      getErrHelpWidth: () => helpWidth(process.stderr),
     })
     .showHelpAfterError("(run 'vmid help <command>' for usage)")
     .addHelpText(
       "after",
-      "\nExit codes: 0 ok, 1 violation found, 2 bad input, 3 fault, 4 inconclusive.\n" +
-        "Trace format: see 'vmid help replay'.",
+      helpSections([
+        {
+          text:
+            "Exit codes: 0 ok, 1 violation found, 2 bad input, 3 fault, 4 inconclusive.\n" +
+            "Trace format: see 'vmid help replay'.",
+        },
+      ]),
     );
 
   const only = COMMANDS.get(argv[0] ?? "");
@@ -96,6 +105,11 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     const program = await buildProgram(argv, (code) => {
       exitCode = code;
     });
+    if (argv.length === 0) {
+      // Bare `vmid` asks what there is: the help, on stdout, and success.
+      program.outputHelp();
+      return ExitCode.ok;
+    }
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (error) {

@@ -1,10 +1,10 @@
 import { randomInt } from "node:crypto";
-import { SingleBar } from "cli-progress";
 import type { Policy } from "../sim/Policy.js";
 import type { Popularity, SimOptions } from "../sim/SimOptions.js";
 import { simulate } from "../sim/simulate.js";
 import { ExitCode } from "./ExitCode.js";
 import { formatSimResult } from "./formatSimResult.js";
+import { startProgressBar } from "./progressBar.js";
 
 /** What commander hands `vmid simulate`. */
 export interface SimulateCommandOptions {
@@ -23,6 +23,8 @@ export interface SimulateCommandOptions {
   readonly policy: Policy[];
   readonly sampleEvery: number;
   readonly json: boolean;
+  /** Show no progress bar. */
+  readonly quiet?: boolean;
 }
 
 /** `vmid simulate`: one simulated host, every policy over the same workload. */
@@ -43,14 +45,11 @@ export function simulateCommand(options: SimulateCommandOptions): number {
     policies: options.policy,
     sampleEvery: options.sampleEvery,
   };
-  const bar = process.stderr.isTTY
-    ? new SingleBar({
-        format: "simulate [{bar}] {percentage}% | {value}/{total} slices | ~{eta_formatted} left",
-        stream: process.stderr,
-        hideCursor: true,
-      })
-    : undefined;
-  bar?.start(sim.slices, 0);
+  const bar = startProgressBar(
+    "simulate [{bar}] {percentage}% | {value}/{total} slices | ~{eta_formatted} left",
+    sim.slices,
+    options.quiet === true,
+  );
   let result: ReturnType<typeof simulate>;
   try {
     result = simulate(sim, { onProgress: (done) => bar?.update(done) });

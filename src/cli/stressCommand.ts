@@ -1,5 +1,4 @@
 import { randomInt } from "node:crypto";
-import { SingleBar } from "cli-progress";
 import type { MutantName } from "../core/Mutant.js";
 import type { StrategyName } from "../core/strategies/ReservedLookup.js";
 import { VmidInputError } from "../core/VmidInputError.js";
@@ -13,6 +12,7 @@ import type { StressResult } from "../runtime/StressResult.js";
 import { loadTraceSchedule, type TraceSchedule } from "../runtime/TraceSchedule.js";
 import { ExitCode } from "./ExitCode.js";
 import { formatStressResult } from "./formatStressResult.js";
+import { startProgressBar } from "./progressBar.js";
 
 /** What commander hands `vmid stress`. */
 export interface StressCommandOptions {
@@ -30,6 +30,8 @@ export interface StressCommandOptions {
   readonly watchdog: number;
   readonly tlbModel: boolean;
   readonly json: boolean;
+  /** Show no progress bar. */
+  readonly quiet?: boolean;
   readonly injectFault?: InjectedFault;
 }
 
@@ -85,14 +87,11 @@ export async function stressCommand(
     tlbModel: options.tlbModel,
     trace: options.trace,
   };
-  const bar = process.stderr.isTTY
-    ? new SingleBar({
-        format: "stress [{bar}] {percentage}% | {value}/{total} events | {eta}s left",
-        stream: process.stderr,
-        hideCursor: true,
-      })
-    : undefined;
-  bar?.start(stress.events, 0);
+  const bar = startProgressBar(
+    "stress [{bar}] {percentage}% | {value}/{total} events | {eta}s left",
+    stress.events,
+    options.quiet === true,
+  );
   let result: StressResult;
   try {
     result = await runStress(stress, { onProgress: (done) => bar?.update(done) }, trace);

@@ -15,6 +15,8 @@ export interface StudyCommandOptions {
   readonly resume: boolean;
   readonly force: boolean;
   readonly json: boolean;
+  /** Show no progress bar. */
+  readonly quiet?: boolean;
 }
 
 /**
@@ -26,6 +28,7 @@ export async function studyCommand(options: StudyCommandOptions): Promise<number
     jobs: options.jobs ?? defaultJobs(),
     resume: options.resume,
     force: options.force,
+    quiet: options.quiet,
   });
   writeSweepOutput(options.out, output);
   const findings = studyFindings(output);

@@ -1,5 +1,4 @@
 import { mkdirSync, readFileSync } from "node:fs";
-import { SingleBar } from "cli-progress";
 import { requireInput } from "../_internal/requireInput.js";
 import { runSweep } from "../sim/sweep/runSweep.js";
 import type { SweepConfig, SweepOutput } from "../sim/sweep/SweepOutput.js";
@@ -7,6 +6,7 @@ import { parseSweepConfig } from "../sim/sweep/sweepConfigSchema.js";
 import { sweepPoints } from "../sim/sweep/sweepPoints.js";
 import { defaultJobs } from "./defaultJobs.js";
 import { ExitCode } from "./ExitCode.js";
+import { startProgressBar } from "./progressBar.js";
 import {
   appendFinishedPoint,
   prepareSweepDirectory,
@@ -21,16 +21,24 @@ export interface SweepCommandOptions {
   readonly resume: boolean;
   readonly force: boolean;
   readonly json: boolean;
+  /** Show no progress bar. */
+  readonly quiet?: boolean;
 }
 
 /**
- * Runs a sweep into `directory` with a progress bar on a terminal: resumable, the results
+ * Runs a sweep into `directory` with a progress bar on a terminal (none with `quiet`, see
+ * showsProgress): resumable, the results
  * written as sweep.json and sweep.csv at the end. Shared by `vmid sweep` and `vmid study`.
  */
 export async function runSweepInto(
   config: SweepConfig,
   directory: string,
-  options: { readonly jobs: number; readonly resume: boolean; readonly force: boolean },
+  options: {
+    readonly jobs: number;
+    readonly resume: boolean;
+    readonly force: boolean;
+    readonly quiet?: boolean;
+  },
 ): Promise<SweepOutput> {
   requireInput(
     Number.isInteger(options.jobs) && options.jobs >= 1 && options.jobs <= 64,
@@ -43,15 +51,11 @@ export async function runSweepInto(
   );
   mkdirSync(directory, { recursive: true });
   const finished = prepareSweepDirectory(directory, config, options);
-  const bar = process.stderr.isTTY
-    ? new SingleBar({
-        format:
-          "sweep [{bar}] {value}/{total} points | {duration_formatted} elapsed | ~{eta_formatted} left",
-        stream: process.stderr,
-        hideCursor: true,
-      })
-    : undefined;
-  bar?.start(points.length, 0);
+  const bar = startProgressBar(
+    "sweep [{bar}] {value}/{total} points | {duration_formatted} elapsed | ~{eta_formatted} left",
+    points.length,
+    options.quiet === true,
+  );
   try {
     return await runSweep(config, {
       jobs: options.jobs,
@@ -71,6 +75,7 @@ export async function sweepCommand(file: string, options: SweepCommandOptions): 
     jobs: options.jobs ?? defaultJobs(),
     resume: options.resume,
     force: options.force,
+    quiet: options.quiet,
   });
   writeSweepOutput(options.out, output);
   const files = sweepFiles(options.out);

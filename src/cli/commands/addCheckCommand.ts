@@ -3,6 +3,7 @@ import { CHECK_DEFAULTS } from "../../check/CheckOptions.js";
 import { INVARIANT_NAMES, INVARIANTS } from "../../check/invariants.js";
 import { FLUSH_POLICIES } from "../../core/FlushPolicy.js";
 import { MUTANT_NAMES } from "../../core/Mutant.js";
+import { helpSections } from "../helpText.js";
 import { parseCount, parseMutant } from "../optionParsers.js";
 import type { SetExit } from "./SetExit.js";
 
@@ -11,9 +12,10 @@ export function addCheckCommand(program: Command, setExit: SetExit): void {
   const k = CHECK_DEFAULTS;
   program
     .command("check")
+    .summary("model-check every interleaving of a small setup")
     .description(
-      "Explore every interleaving of a small configuration (breadth-first, so the first\n" +
-        "counterexample is a shortest one) at the seed's atomic granularity, with a hardware\n" +
+      "Explore every interleaving of a small configuration (breadth-first, so the first " +
+        "counterexample is a shortest one) at the seed's atomic granularity, with a hardware " +
         "model of each CPU's loaded guest and TLB, and check the named invariants.",
     )
     .option("--cpus <N>", "CPUs, 1..4", parseCount, k.cpus)
@@ -60,11 +62,17 @@ export function addCheckCommand(program: Command, setExit: SetExit): void {
       k.maxStates,
     )
     .option("--json", "print the result as JSON", false)
+    .option("--quiet", "show no running count of states on stderr", false)
     .addHelpText(
       "after",
-      `\nInvariants:\n${INVARIANT_NAMES.map((name) => `  ${name}: ${INVARIANTS[name]}`).join("\n")}\n` +
-        "\nExit codes: 0 every invariant holds over the full exploration, 1 counterexample,\n" +
-        "2 bad input, 3 fault, 4 bounded or inconclusive (a bound was hit: no verdict).",
+      helpSections([
+        { title: "Invariants:", items: INVARIANT_NAMES.map((name) => [name, INVARIANTS[name]]) },
+        {
+          text:
+            "Exit codes: 0 every invariant holds over the full exploration, 1 counterexample, " +
+            "2 bad input, 3 fault, 4 bounded or inconclusive (a bound was hit: no verdict).",
+        },
+      ]),
     )
     .action(async (options) => {
       const { checkCommand } = await import("../checkCommand.js");

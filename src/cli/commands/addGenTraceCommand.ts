@@ -6,6 +6,7 @@ import type { SetExit } from "./SetExit.js";
 export function addGenTraceCommand(program: Command, setExit: SetExit): void {
   program
     .command("gen-trace")
+    .summary("write a seeded random trace")
     .description("Write a seeded random trace (format v1) to stdout or a file.")
     .option("--bits <B>", "VMID width, 1..24", parseCount, 16)
     .option("--cpus <N>", "CPUs, 1..4096, with 2^B - 1 > N", parseCount, 4)

@@ -5,9 +5,10 @@ import type { SetExit } from "./SetExit.js";
 export function addReportCommand(program: Command, setExit: SetExit): void {
   program
     .command("report")
+    .summary("render a sweep's results as one HTML file")
     .description(
-      "Render a sweep's results (sweep.json) as one self-contained HTML file: lock\n" +
-        "cost vs CPUs per strategy, rollovers vs VMs, broadcast vs deferred flushes,\n" +
+      "Render a sweep's results (sweep.json) as one self-contained HTML file: lock " +
+        "cost vs CPUs per strategy, rollovers vs VMs, broadcast vs deferred flushes, " +
         "counted's skip rate, and every row. Works from file://, fetches nothing.",
     )
     .argument("<sweep>", "the sweep.json that vmid sweep wrote")

@@ -8,9 +8,10 @@ export function addSimulateCommand(program: Command, setExit: SetExit): void {
   const sim = SIM_DEFAULTS;
   program
     .command("simulate")
+    .summary("simulate one host under every policy")
     .description(
-      "Simulate one host (CPUs, VMs with vCPUs, a time-slice scheduler, churn, puts,\n" +
-        "nested virtualisation) driving the real allocator, every policy over the\n" +
+      "Simulate one host (CPUs, VMs with vCPUs, a time-slice scheduler, churn, puts, " +
+        "nested virtualisation) driving the real allocator, every policy over the " +
         "same workload, and print each policy's metrics side by side.",
     )
     .option("--seed <S>", "PRNG seed, 0..4294967295", parseCount)
@@ -51,6 +52,7 @@ export function addSimulateCommand(program: Command, setExit: SetExit): void {
     )
     .option("--sample-every <K>", "time one slow path in K (0: none)", parseCount, sim.sampleEvery)
     .option("--json", "print the whole result as JSON", false)
+    .option("--quiet", "show no progress bar on stderr", false)
     .action(async (options) => {
       const { simulateCommand } = await import("../simulateCommand.js");
       setExit(simulateCommand({ ...options, policy: options.policy ?? [...sim.policies] }));

@@ -2,6 +2,7 @@ import { type Command, Option } from "commander";
 import { MUTANT_NAMES, MUTANTS } from "../../core/Mutant.js";
 import { STRATEGY_NAMES } from "../../core/strategies/ReservedLookup.js";
 import { STRESS_DEFAULTS } from "../../runtime/StressOptions.js";
+import { helpSections } from "../helpText.js";
 import { parseCount, parseMutant, parseReal, parseStrategy } from "../optionParsers.js";
 import type { SetExit } from "./SetExit.js";
 
@@ -10,10 +11,12 @@ export function addStressCommand(program: Command, setExit: SetExit): void {
   const d = STRESS_DEFAULTS;
   program
     .command("stress")
+    .summary("run the allocator concurrently on worker threads")
     .description(
-      "Run the allocator concurrently: C logical CPUs on T worker threads share one allocator in a\n" +
-        "SharedArrayBuffer (Atomics), each CPU following a seeded schedule of run/put events,\n" +
-        "while a guest-side TLB model checks the invariants at every guest entry and TLB fill.",
+      "Run the allocator concurrently: C logical CPUs on T worker threads share one allocator " +
+        "in a SharedArrayBuffer (Atomics), each CPU following a seeded schedule of run/put " +
+        "events, while a guest-side TLB model checks the invariants at every guest entry and " +
+        "TLB fill.",
     )
     .option("--bits <B>", "VMID width, 1..24", parseCount, d.bits)
     .option("--cpus <N>", "logical CPUs, 1..4096, with 2^B - 1 > N", parseCount, d.cpus)
@@ -61,6 +64,7 @@ export function addStressCommand(program: Command, setExit: SetExit): void {
       "run without the per-CPU TLB model and check (a), for large CPU counts",
     )
     .option("--json", "print the result as JSON", false)
+    .option("--quiet", "show no progress bar on stderr", false)
     .addOption(
       new Option("--inject-fault <kind>", "for tests: worker 0 crashes or hangs")
         .choices(["crash", "hang"])
@@ -68,13 +72,30 @@ export function addStressCommand(program: Command, setExit: SetExit): void {
     )
     .addHelpText(
       "after",
-      "\nChecks (see the README's runtime section for the windows each observes):\n" +
-        "  (a) UniqueVMIDPerCPU: no CPU's TLB holds two VMs' entries under one idx between flushes\n" +
-        "  (b) no two VMs enter guests with the same 64-bit id\n" +
-        "  (c) no guest is entered with idx 0, or with an id neither current nor reserved for its CPU\n" +
-        "  (d) SameVMIDActiveTask: CPUs in one VM's guests use one idx (generated schedules only)\n" +
-        `\nMutants:\n${MUTANT_NAMES.map((name) => `  ${name}: ${MUTANTS[name]}`).join("\n")}\n` +
-        "\nExit codes: 0 no violation, 1 violation, 2 bad input, 3 fault (crash or no progress).",
+      helpSections([
+        {
+          title: "Checks (see the README's runtime section for the windows each observes):",
+          items: [
+            [
+              "(a)",
+              "UniqueVMIDPerCPU: no CPU's TLB holds two VMs' entries under one idx between flushes",
+            ],
+            ["(b)", "no two VMs enter guests with the same 64-bit id"],
+            [
+              "(c)",
+              "no guest is entered with idx 0, or with an id neither current nor reserved for its CPU",
+            ],
+            [
+              "(d)",
+              "SameVMIDActiveTask: CPUs in one VM's guests use one idx (generated schedules only)",
+            ],
+          ],
+        },
+        { title: "Mutants:", items: MUTANT_NAMES.map((name) => [name, MUTANTS[name]]) },
+        {
+          text: "Exit codes: 0 no violation, 1 violation, 2 bad input, 3 fault (crash or no progress).",
+        },
+      ]),
     )
     .action(async (options, command: Command) => {
       const explicit = new Set(

@@ -6,10 +6,11 @@ import type { SetExit } from "./SetExit.js";
 export function addSweepCommand(program: Command, setExit: SetExit): void {
   const sweep = program
     .command("sweep")
+    .summary("run a grid of simulations on worker threads")
     .description(
-      "Run a grid of simulations from a JSON configuration (validated; see the\n" +
-        "README) on worker threads, with a progress bar. Results go to DIR/sweep.json\n" +
-        "and DIR/sweep.csv; an interrupted sweep continues with --resume without\n" +
+      "Run a grid of simulations from a JSON configuration (validated; see the " +
+        "README) on worker threads, with a progress bar. Results go to DIR/sweep.json " +
+        "and DIR/sweep.csv; an interrupted sweep continues with --resume without " +
         "redoing finished points.",
     )
     .argument("<config>", "sweep configuration file (JSON)")
