@@ -1,6 +1,7 @@
 /**
- * Replay throughput, events/s including parsing and printing (output goes to /dev/null
- * through the same byte sink as `vmid replay`), medians of several runs.
+ * Replay throughput in one process, events/s including reading, parsing and printing (the
+ * same file reader and byte sink as `vmid replay`, output to /dev/null), medians of several
+ * runs. For whole `vmid replay` processes, see replayProcess.bench.ts.
  *
  * Workloads (issue "Core", item 10): bits 16, 100k VMs, 2M events on (a) 4 CPUs and
  * (b) 4000 CPUs, for each strategy. Both use uniform VM popularity and put probability 0.1:
@@ -10,28 +11,16 @@
  *
  * Run: npm run bench  (or node dist/bench/replay.bench.js after npm run build)
  */
-import {
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
+import { openSync, writeFileSync, writeSync } from "node:fs";
 import { OutputBuffer } from "../src/cli/OutputBuffer.js";
+import { readFileChunks } from "../src/cli/readFileChunks.js";
 import { textReplaySink } from "../src/cli/replaySinks.js";
 import type { StrategyName } from "../src/core/strategies/ReservedLookup.js";
 import { STRATEGY_NAMES } from "../src/core/strategies/ReservedLookup.js";
-import {
-  generateTrace,
-  type TraceGenOptions,
-  traceGenCommand,
-} from "../src/trace/generateTrace.js";
 import { replayTrace } from "../src/trace/replayTrace.js";
 import { medianMilliseconds } from "./_support/median.js";
+import { BENCH_OUT, traceFile } from "./_support/traceFile.js";
 
-const OUT_DIR = "bench-out";
 const COMMON = { bits: 16, vms: 100_000, events: 2_000_000, putProbability: 0.1, zipf: 0, seed: 1 };
 const WORKLOADS = [
   { label: "a", title: "(a) bits 16, cpus 4", options: { ...COMMON, cpus: 4 }, iterations: 7 },
@@ -43,18 +32,6 @@ const WORKLOADS = [
   },
 ];
 
-/** Writes the trace once; reuses it while its first line (the command) is unchanged. */
-function traceFile(label: string, options: TraceGenOptions): string {
-  const path = `${OUT_DIR}/replay-${label}.trace`;
-  const firstLine = `# ${traceGenCommand(options)}`;
-  if (existsSync(path) && readFileSync(path, "latin1").startsWith(`${firstLine}\n`)) return path;
-  mkdirSync(OUT_DIR, { recursive: true });
-  writeFileSync(path, "");
-  const fd = openSync(path, "w");
-  for (const chunk of generateTrace(options)) writeSync(fd, chunk);
-  return path;
-}
-
 const devNull = openSync("/dev/null", "w");
 const discard = {
   write(bytes: Uint8Array): boolean {
@@ -62,11 +39,13 @@ const discard = {
     return true;
   },
   once: () => undefined,
+  // Written synchronously: the output buffer is free again after each write, as on stdout.
+  writableLength: 0,
 };
 
 async function replayOnce(path: string, strategy: StrategyName): Promise<number> {
   const out = new OutputBuffer(discard);
-  const source = createReadStream(path, { highWaterMark: 1 << 20 });
+  const source = readFileChunks(path);
   const summary = await replayTrace(source, { file: path, strategy }, textReplaySink(out));
   out.flush();
   return summary.lines;
@@ -80,7 +59,7 @@ const results: {
 }[] = [];
 console.log("replay throughput (median wall time per run; events/s = 2M events / median)");
 for (const workload of WORKLOADS) {
-  const path = traceFile(workload.label, { ...workload.options });
+  const path = traceFile(`replay-${workload.label}`, { ...workload.options });
   for (const strategy of STRATEGY_NAMES) {
     const medianMs = await medianMilliseconds(
       `${workload.label}-${strategy}`,
@@ -109,6 +88,6 @@ console.log(
   `target (b) indexed >= 10x scan: ${speedup.toFixed(1)}x ${speedup >= 10 ? "MET" : "MISSED"}`,
 );
 writeFileSync(
-  `${OUT_DIR}/replay.json`,
+  `${BENCH_OUT}/replay.json`,
   `${JSON.stringify({ workloads: WORKLOADS, results, speedup }, null, 2)}\n`,
 );

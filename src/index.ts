@@ -91,5 +91,6 @@ export {
 } from "./trace/generateTrace.js";
 export { type ReplaySink, type ReplaySummary, replayTrace } from "./trace/replayTrace.js";
 export { TraceError } from "./trace/TraceError.js";
+export type { TraceEventBatch } from "./trace/TraceEventBatch.js";
 export type { TraceHandler } from "./trace/TraceHandler.js";
 export { TraceParser } from "./trace/TraceParser.js";

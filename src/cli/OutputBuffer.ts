@@ -1,20 +1,36 @@
+import { writeDecimal } from "./writeDecimal.js";
+import { writeHex } from "./writeHex.js";
+
 /** A writable that reports backpressure the way Node streams do. */
 export interface ByteStream {
   write(bytes: Uint8Array): boolean;
   once(event: "drain", listener: () => void): unknown;
+  /**
+   * Bytes written but not yet handed to the system, as Node's writables count them. When it
+   * is 0 right after a write (a file, or a pipe that took everything at once), the stream no
+   * longer holds the bytes and the buffer can be filled again; without it, every flush takes
+   * a fresh buffer.
+   */
+  readonly writableLength?: number;
 }
 
 const CAPACITY = 1 << 16;
-const DIGITS = Uint8Array.from("0123456789abcdef", (digit) => digit.charCodeAt(0));
+/** The most a line may take after `reserveLine`. */
+const LINE_ROOM = 64;
 
 /**
  * Output assembled as bytes in a 64 KiB buffer, written out when full: per-line output of a
- * long replay makes no strings. `drained()` returns a promise while the stream asks us to
- * wait, so memory stays constant.
+ * long replay makes no strings, and the buffer is filled again once the stream has let go of
+ * it. `drained()` returns a promise while the stream asks us to wait, so memory stays
+ * constant.
  */
 export class OutputBuffer {
   private buffer = Buffer.allocUnsafe(CAPACITY);
-  private length = 0;
+  /**
+   * Bytes buffered. A formatter that writes into the buffer returned by `reserveLine` sets
+   * it to where its line ends.
+   */
+  length = 0;
   private waiting: Promise<void> | undefined;
   private readonly stream: ByteStream;
 
@@ -33,9 +49,13 @@ export class OutputBuffer {
     this.length += this.buffer.write(text, this.length);
   }
 
-  /** Room for one line of at most 64 bytes: flushes first when needed. */
-  reserveLine(): void {
-    if (this.length + 64 > CAPACITY) this.flush();
+  /**
+   * Room for one line of at most 64 bytes: flushes first when needed. Returns the buffer, for
+   * a formatter to write the line into from `length` (then advance `length`).
+   */
+  reserveLine(): Buffer {
+    if (this.length + LINE_ROOM > CAPACITY) this.flush();
+    return this.buffer;
   }
 
   /** Appends one ASCII byte. Call `reserveLine` before a line. */
@@ -43,53 +63,24 @@ export class OutputBuffer {
     this.buffer[this.length++] = code;
   }
 
-  /** Appends a non-negative safe integer in decimal. */
+  /** Appends a non-negative safe integer in decimal. Call `reserveLine` before a line. */
   decimal(value: number): void {
-    if (value > 0x7fffffff) {
-      this.length += this.buffer.write(value.toString(10), this.length, "latin1");
-      return;
-    }
-    // Small values (every CPU and almost every VM): integer arithmetic, no string.
-    const buffer = this.buffer;
-    let end = this.length;
-    let rest = value;
-    do {
-      end++;
-      rest = (rest / 10) | 0;
-    } while (rest > 0);
-    this.length = end;
-    rest = value;
-    do {
-      const next = (rest / 10) | 0;
-      buffer[--end] = DIGITS[rest - next * 10];
-      rest = next;
-    } while (rest > 0);
+    this.length = writeDecimal(this.buffer, this.length, value);
   }
 
   /** Appends a non-negative safe integer in lowercase hex, no prefix. */
   hex(value: number): void {
-    if (value > 0xffffffff) {
-      this.length += this.buffer.write(value.toString(16), this.length, "latin1");
-      return;
-    }
-    const buffer = this.buffer;
-    const width = value === 0 ? 1 : 8 - (Math.clz32(value) >> 2);
-    let end = this.length + width;
-    this.length = end;
-    let rest = value;
-    for (let digit = 0; digit < width; digit++) {
-      buffer[--end] = DIGITS[rest & 15];
-      rest >>>= 4;
-    }
+    this.length = writeHex(this.buffer, this.length, value);
   }
 
   /** Writes out what is buffered. */
   flush(): void {
     if (this.length === 0) return;
     const full = this.buffer.subarray(0, this.length);
-    this.buffer = Buffer.allocUnsafe(CAPACITY);
     this.length = 0;
     this.send(full);
+    // Reusing the buffer spares the page faults of fresh memory at every flush.
+    if (this.stream.writableLength !== 0) this.buffer = Buffer.allocUnsafe(CAPACITY);
   }
 
   drained(): Promise<void> | undefined {

@@ -1,9 +1,9 @@
-import { createReadStream } from "node:fs";
 import type { StrategyName } from "../core/strategies/ReservedLookup.js";
 import { replayTrace } from "../trace/replayTrace.js";
 import { ExitCode } from "./ExitCode.js";
 import { formatReplaySummary, replaySummaryJson } from "./formatReplaySummary.js";
 import { OutputBuffer } from "./OutputBuffer.js";
+import { readFileChunks } from "./readFileChunks.js";
 import { jsonReplaySink, textReplaySink } from "./replaySinks.js";
 
 /** Options of `vmid replay`. */
@@ -15,7 +15,7 @@ export interface ReplayCommandOptions {
 
 /** `vmid replay FILE`: replays a trace, printing each run's id and each rollover's flush. */
 export async function replayCommand(file: string, options: ReplayCommandOptions): Promise<number> {
-  const source = file === "-" ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+  const source = file === "-" ? process.stdin : readFileChunks(file);
   const out = new OutputBuffer(process.stdout);
   const sink = options.json ? jsonReplaySink(out) : textReplaySink(out);
   try {

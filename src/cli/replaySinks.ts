@@ -1,5 +1,7 @@
 import type { ReplaySink } from "../trace/replayTrace.js";
 import type { OutputBuffer } from "./OutputBuffer.js";
+import { writeDecimal } from "./writeDecimal.js";
+import { writeHex } from "./writeHex.js";
 
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
@@ -11,13 +13,15 @@ export function textReplaySink(out: OutputBuffer): ReplaySink {
       out.write(`flush ${generation.toString(16)}\n`);
     },
     run(cpu, vm, vmid) {
-      out.reserveLine();
-      out.decimal(cpu);
-      out.byte(SPACE);
-      out.decimal(vm);
-      out.byte(SPACE);
-      out.hex(vmid);
-      out.byte(NEWLINE);
+      // The whole line straight into the buffer: one call per line, no string.
+      const bytes = out.reserveLine();
+      let end = writeDecimal(bytes, out.length, cpu);
+      bytes[end++] = SPACE;
+      end = writeDecimal(bytes, end, vm);
+      bytes[end++] = SPACE;
+      end = writeHex(bytes, end, vmid);
+      bytes[end++] = NEWLINE;
+      out.length = end;
     },
     drained: () => out.drained(),
   };

@@ -3,19 +3,22 @@ import type { IdArithmetic } from "./IdArithmetic.js";
 /**
  * Ids held as JavaScript numbers: exact while the generation stays below 2^53, which takes
  * 2^(53-bits) rollovers (over 500 million at 24 bits); `nextGeneration` refuses to go past it.
- * Since N is a power of two and ids are integers below 2^53, `%`, `+` and `-` on doubles are
- * exact here and equal the seed's masks and ors.
+ * Since N is a power of two and ids are integers below 2^53, `+` and `-` on doubles are exact
+ * here and equal the seed's ors. `idxOf` masks as the seed does: a bitwise operator takes its
+ * operand modulo 2^32 (exactly, for any integer double), and N divides 2^32.
  */
 export function numberIds(bits: number): IdArithmetic<number> {
   const idCount = 2 ** bits;
   const lastGeneration = Number.MAX_SAFE_INTEGER + 1 - 2 * idCount;
+  const idxMask = idCount - 1;
   return {
     bits,
     idCount,
     zero: 0,
     invalid: idCount,
     firstGeneration: idCount,
-    idxOf: (v) => v % idCount,
+    // Not `v % idCount`: the same value, but a floating-point remainder, several times slower.
+    idxOf: (v) => v & idxMask,
     compose: (generation, idx) => generation + idx,
     nextGeneration(generation) {
       if (generation > lastGeneration) {

@@ -1,3 +1,5 @@
+import type { TraceEventBatch } from "./TraceEventBatch.js";
+
 /**
  * What a trace parser reports, event by event. Line numbers count from 1.
  * `header` comes once, when both `bits` and `cpus` have been read and before any event.
@@ -8,4 +10,10 @@ export interface TraceHandler {
   run(cpu: number, vm: number, line: number): void;
   /** `put CPU`: the vCPU on the CPU is put. */
   put(cpu: number, line: number): void;
+  /**
+   * Optional, for speed: receives runs and puts in bulk (most of a trace) instead of one
+   * `run` or `put` call each. Events come in trace order either way: the parser calls
+   * `events`, `run` and `put` interleaved as the lines come.
+   */
+  events?(batch: TraceEventBatch): void;
 }

@@ -1,6 +1,9 @@
+import type { AllocatorContext } from "../core/AllocatorContext.js";
 import type { AllocatorCounters } from "../core/AllocatorCounters.js";
-import { createAllocator, type VmidAllocator } from "../core/createAllocator.js";
+import { createAllocatorContext } from "../core/createAllocator.js";
 import type { StrategyName } from "../core/strategies/ReservedLookup.js";
+import { clearActive, updateVmid } from "../core/updateVmid.js";
+import { plainMemory } from "../mem/plainMemory.js";
 import { TraceParser } from "./TraceParser.js";
 
 /** Where a replay sends what happens, in trace order. */
@@ -31,33 +34,50 @@ export interface ReplaySummary {
  * Replays a trace (format v1, see TraceParser) through a fresh allocator, streaming: memory
  * stays constant whatever the trace length. `file` names the source in error messages.
  * Throws TraceError for a malformed trace, after reporting the events before the bad line.
+ * The source may reuse a chunk's memory once the next chunk is asked for.
  */
 export async function replayTrace(
   source: AsyncIterable<Buffer | string>,
   options: { readonly file: string; readonly strategy: StrategyName },
   sink: ReplaySink,
 ): Promise<ReplaySummary> {
-  let allocator: VmidAllocator<number> | undefined;
+  // The algorithm's functions driven directly: the parser has already checked every CPU,
+  // VM and the header, which the public allocator's methods would check again per event.
+  let context: AllocatorContext<number> | undefined;
   let currentLine = 0;
   let runs = 0;
   let puts = 0;
   const parser = new TraceParser(options.file, {
     header(bits, cpus) {
-      allocator = createAllocator({
-        bits,
-        cpus,
+      context = createAllocatorContext(plainMemory(bits, cpus), {
         strategy: options.strategy,
         onFlush: (generation) => sink.flush(generation, currentLine),
       });
     },
+    events(batch) {
+      const allocator = context as AllocatorContext<number>;
+      const { cpus, vms, count, firstLine } = batch;
+      for (let i = 0; i < count; i++) {
+        const cpu = cpus[i];
+        const vm = vms[i];
+        if (vm === 0) {
+          puts++;
+          clearActive(allocator, cpu);
+          continue;
+        }
+        runs++;
+        currentLine = firstLine + i;
+        sink.run(cpu, vm, updateVmid(allocator, cpu, vm), currentLine);
+      }
+    },
     run(cpu, vm, line) {
       currentLine = line;
       runs++;
-      sink.run(cpu, vm, (allocator as VmidAllocator<number>).updateRaw(cpu, vm), line);
+      sink.run(cpu, vm, updateVmid(context as AllocatorContext<number>, cpu, vm), line);
     },
     put(cpu) {
       puts++;
-      (allocator as VmidAllocator<number>).clearActive(cpu);
+      clearActive(context as AllocatorContext<number>, cpu);
     },
   });
   for await (const chunk of source) {
@@ -66,16 +86,16 @@ export async function replayTrace(
     if (waiting !== undefined) await waiting;
   }
   parser.end();
-  const done = allocator as VmidAllocator<number>;
+  const { memory, counters } = context as AllocatorContext<number>;
   return {
     file: options.file,
-    bits: done.bits,
-    cpus: done.cpus,
-    strategy: done.strategy,
+    bits: memory.ids.bits,
+    cpus: memory.cpus,
+    strategy: options.strategy,
     lines: parser.lines,
     runs,
     puts,
-    generation: done.memory.ids.toBigInt(done.memory.loadGeneration()),
-    counters: { ...done.counters },
+    generation: memory.ids.toBigInt(memory.loadGeneration()),
+    counters: { ...counters },
   };
 }
