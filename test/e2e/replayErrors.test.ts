@@ -9,6 +9,7 @@ import {
   makeTempDir,
   runVmid,
 } from "./_support/runVmid.js";
+import { WORKED_EVENTS } from "./_support/workedTrace.js";
 
 /** A malformed trace: the error is on `line` and its message (after `FILE:LINE: `) matches. */
 interface BadTrace {
@@ -321,19 +322,11 @@ describe("vmid replay: malformed traces exit 2 with one line naming FILE:LINE", 
 
 describe("vmid replay: the output before a bad line is printed (it streams)", () => {
   test("the worked trace with a bad line after the rollover", () => {
-    const trace = [
-      "bits 2",
-      "cpus 2",
-      "run 0 1",
-      "run 1 2",
-      "put 0",
-      "run 0 3",
-      "put 0",
-      "run 0 4",
-      "run 1 2 3", // line 9: extra token
-      "run 1 1",
-      "",
-    ].join("\n");
+    // The worked trace's line 9 ("run 1 2", after the rollover) with an extra token.
+    assert.equal(WORKED_EVENTS[8], "run 1 2");
+    const trace = [...WORKED_EVENTS.slice(0, 8), "run 1 2 3", ...WORKED_EVENTS.slice(9), ""].join(
+      "\n",
+    );
     const text = runVmid(["replay", "-"], { input: trace });
     assertInputError(text, "<stdin>:9: ", /^unexpected '3' at end of line$/);
     assert.equal(text.stdout, "0 1 5\n1 2 6\n0 3 7\nflush 8\n0 4 9\n");
