@@ -67,7 +67,7 @@ const KEPT: readonly InvariantName[] = INVARIANT_NAMES.filter(
 function stepModelOf(config: CheckOptions): StepModel {
   return {
     layout: modelLayout(config.cpus, config.vms, config.bits),
-    generations: config.generations,
+    generations: config.generations ?? Number.POSITIVE_INFINITY,
     puts: config.puts,
     speculation: config.speculation,
     mutant: config.mutant,
