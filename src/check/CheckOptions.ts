@@ -46,7 +46,7 @@ export const CHECK_DEFAULTS = {
   invariants: INVARIANT_NAMES.filter(
     (name) => name !== "LoadedVMIDPerTask",
   ) as readonly InvariantName[],
-  maxStates: 20_000_000,
+  maxStates: 100_000_000,
 } as const satisfies Partial<CheckOptions>;
 
 /** Throws VmidInputError naming the first option out of range. */
