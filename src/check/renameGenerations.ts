@@ -81,7 +81,7 @@ function note(id: number, n: number, invalid: number, current: number): void {
   let i = olderCount;
   while (i > 0 && older[i - 1] > g) i--;
   if (i > 0 && older[i - 1] === g) return;
-  older.copyWithin(i + 1, i, olderCount);
+  for (let j = olderCount; j > i; j--) older[j] = older[j - 1];
   older[i] = g;
   olderCount++;
 }
