@@ -20,7 +20,7 @@ const runs = [
     targetSeconds: 120,
   },
 ];
-console.log("model checker (2 CPUs, bits 2, generations 3)");
+console.log("model checker (2 CPUs, bits 2, every generation)");
 for (const { title, options, targetSeconds } of runs) {
   const result = explore(options);
   const { stats } = result;

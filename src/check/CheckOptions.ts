@@ -11,8 +11,12 @@ export interface CheckOptions {
   readonly vms: number;
   /** VMID width, 1..4, with 2^bits - 1 > cpus. */
   readonly bits: number;
-  /** Generations, 1..8: 3 = two full rollovers; a rollover beyond it is cut (bounded). */
-  readonly generations: number;
+  /**
+   * A generation bound, 1..8 (3 = two full rollovers): a rollover beyond it is cut and the
+   * verdict is at best `bounded`, as with TLC's constraint. Undefined (the default): every
+   * generation, made finite by renaming generations (see renameGenerations).
+   */
+  readonly generations?: number;
   /** Whether a CPU's scheduler may put its vCPU (mainline's clearActive). */
   readonly puts: boolean;
   /** Whether a CPU may fill its TLB for its loaded guest at any step (speculation). */
@@ -33,7 +37,6 @@ export const CHECK_DEFAULTS = {
   cpus: 2,
   vms: 3,
   bits: 2,
-  generations: 3,
   puts: true,
   speculation: false,
   exitUnloads: false,
@@ -43,7 +46,7 @@ export const CHECK_DEFAULTS = {
   invariants: INVARIANT_NAMES.filter(
     (name) => name !== "LoadedVMIDPerTask",
   ) as readonly InvariantName[],
-  maxStates: 20_000_000,
+  maxStates: 100_000_000,
 } as const satisfies Partial<CheckOptions>;
 
 /** Throws VmidInputError naming the first option out of range. */
@@ -70,7 +73,8 @@ export function validateCheckOptions(options: CheckOptions): void {
     `vms x 2^bits must be at most 31 (one TLB bit per VM and idx; got ${vms * 2 ** bits})`,
   );
   requireInput(
-    Number.isInteger(generations) && generations >= 1 && generations <= 8,
+    generations === undefined ||
+      (Number.isInteger(generations) && generations >= 1 && generations <= 8),
     `generations must be an integer from 1 to 8 (got ${generations})`,
   );
   requireInput(

@@ -26,13 +26,20 @@ export interface CheckStats {
   readonly statesPerSecond: number;
   /** Peak resident memory of the process, in MiB. */
   readonly peakMemoryMiB: number;
-  /** Transitions not explored because a rollover would pass `generations`. */
+  /** States whose rollover was not explored because it would pass `generations` (0 without a bound). */
   readonly cutTransitions: number;
+  /**
+   * The most distinct generations one reached state holds: those of its ids (VM ids, active,
+   * reserved, the updates' locals) and the current one. Without a bound, the renamed states
+   * hold the same number as the states they stand for.
+   */
+  readonly maxGenerations: number;
 }
 
 /**
  * The verdict: `holds` only when every invariant held over the full exploration with no bound
- * hit; `violated` with the shortest counterexample; `bounded` when the generation bound cut
+ * hit (without `generations`, every generation: the renamed state space was exhausted);
+ * `violated` with the shortest counterexample; `bounded` when the generation bound cut
  * rollovers and nothing was violated below it; `inconclusive` when `maxStates` stopped it.
  */
 export type CheckResult =

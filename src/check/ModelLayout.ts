@@ -1,7 +1,11 @@
 /**
  * A model state is a flat Int32Array. Ids are kept as in the allocator, `generation | idx`
  * with generation = g x N (g = 1, 2, ...), so for the small widths checked they are small
- * integers; INVALID = N; 0 = none.
+ * integers; 0 = none. The allocator's VMID_ACTIVE_INVALID is N, the same number as
+ * generation 1 | idx 0; the model gives it a sentinel of its own, `layout.invalid` = -N, which
+ * is no generation (renaming generations, see renameGenerations, leaves it alone) and still
+ * has idx 0 (`-N % N` is 0), which is all the algorithm reads of it: a put stores it, a
+ * rollover reserves its idx 0, and it is compared whole. decodeState prints it as N.
  *
  * ```
  * [0] g, the generation index     [1] bitmap (bit i = idx i)   [2] curIdx   [3] lock holder + 1
@@ -13,12 +17,20 @@
  *   update's locals), aux (the rollover's CPU loop index), loaded vm and idx (what VTTBR
  *   holds: the guest the CPU runs, or last ran), tlb (bit (vm - 1) x N + idx per entry)
  * ```
- * Dead locals are zeroed when an update ends, so equal futures have equal states.
+ * Locals that are dead are zeroed where the step model knows it: `vm` and `vmid` when the
+ * update ends (enterGuest), `old` after the compare-exchange and when the lock is taken,
+ * `vmid` when new_vmid decides to roll over (the allocation after it does not read it), and
+ * `aux` after the rollover's CPU loop. Not everywhere: a CPU waiting at `lock` still holds
+ * the `vmid` (and, after a generation mismatch, the `old`) it read, although taking the lock
+ * re-reads the one and zeroes the other, so states differing only there are kept apart.
  */
 export interface ModelLayout {
   readonly cpus: number;
   readonly vms: number;
+  /** N = 2^bits: ids per generation. */
   readonly idCount: number;
+  /** The model's VMID_ACTIVE_INVALID: -N, no generation, idx 0 (see above). */
+  readonly invalid: number;
   readonly active: number;
   readonly reserved: number;
   readonly vmId: number;
@@ -54,6 +66,7 @@ export function modelLayout(cpus: number, vms: number, bits: number): ModelLayou
     cpus,
     vms,
     idCount: 2 ** bits,
+    invalid: -(2 ** bits),
     active,
     reserved,
     vmId,

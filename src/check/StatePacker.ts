@@ -5,17 +5,24 @@ const bitsFor = (maxValue: number) => Math.max(1, 32 - Math.clz32(maxValue));
 /**
  * Packs a model state (one Int32 per field) into as few 32-bit words as its value ranges
  * allow: 2 CPUs, 4 VMs, 2-bit ids take 5 words instead of 28. Fields are written in layout
- * order, each in just enough bits, and may straddle a word boundary.
+ * order, each in just enough bits, and may straddle a word boundary. Id fields are stored
+ * plus N, so that INVALID (-N) packs as 0.
+ *
+ * The ranges are sized for states whose generation index is at most `maxGeneration` (and
+ * every id's generation with it). A value outside its field's range throws (an internal
+ * error) instead of being cut to the field's width and read back as another state.
  */
 export class StatePacker {
   /** Words per packed state. */
   readonly words: number;
   private readonly widths: Uint8Array;
+  private readonly offsets: Int32Array;
 
-  constructor(layout: ModelLayout, generations: number) {
+  constructor(layout: ModelLayout, maxGeneration: number) {
     const n = layout.idCount;
-    const id = bitsFor((generations + 1) * n);
-    const shared = [bitsFor(generations), n, bitsFor(n - 1), bitsFor(layout.cpus), layout.cpus];
+    // Ids from INVALID (-N) to maxGeneration | N - 1, stored plus N.
+    const id = bitsFor((maxGeneration + 2) * n - 1);
+    const shared = [bitsFor(maxGeneration), n, bitsFor(n - 1), bitsFor(layout.cpus), layout.cpus];
     const perCpu = [
       4,
       bitsFor(layout.vms),
@@ -26,29 +33,39 @@ export class StatePacker {
       bitsFor(n - 1),
       layout.vms * n,
     ];
+    const perCpuIsId = [false, false, true, true, false, false, false, false];
     if (perCpu.length !== CPU_FIELDS)
       throw new Error("internal error: packer out of date with the layout");
+    const idFields = 2 * layout.cpus + layout.vms;
     const widths = [
       ...shared,
-      ...Array(2 * layout.cpus).fill(id),
-      ...Array(layout.vms).fill(id),
+      ...Array(idFields).fill(id),
       ...Array.from({ length: layout.cpus }, () => perCpu).flat(),
     ];
-    if (widths.length !== layout.length)
+    const offsets = [
+      ...shared.map(() => 0),
+      ...Array(idFields).fill(n),
+      ...Array.from({ length: layout.cpus }, () => perCpuIsId.map((isId) => (isId ? n : 0))).flat(),
+    ];
+    if (widths.length !== layout.length || offsets.length !== layout.length)
       throw new Error("internal error: packer out of date with the layout");
+    if (widths.some((w) => w > 31)) throw new Error("internal error: a field wider than 31 bits");
     this.widths = Uint8Array.from(widths);
+    this.offsets = Int32Array.from(offsets);
     this.words = Math.ceil(widths.reduce((sum, w) => sum + w, 0) / 32);
   }
 
-  /** Writes `state` packed into `out` (length `words`). */
+  /** Writes `state` packed into `out` (length `words`); throws if a field is out of range. */
   pack(state: Int32Array, out: Uint32Array): void {
     out.fill(0);
     let word = 0;
     let bit = 0;
     const widths = this.widths;
+    const offsets = this.offsets;
     for (let field = 0; field < widths.length; field++) {
       const width = widths[field];
-      const value = state[field] >>> 0;
+      const value = (state[field] + offsets[field]) >>> 0;
+      if (value >>> width !== 0) this.outOfRange(state, field);
       out[word] |= value << bit;
       if (bit + width > 32) out[word + 1] |= value >>> (32 - bit);
       bit += width;
@@ -64,17 +81,24 @@ export class StatePacker {
     let word = offset;
     let bit = 0;
     const widths = this.widths;
+    const offsets = this.offsets;
     for (let field = 0; field < widths.length; field++) {
       const width = widths[field];
-      const mask = width === 32 ? 0xffffffff : (1 << width) - 1;
+      const mask = (1 << width) - 1;
       let value = words[word] >>> bit;
       if (bit + width > 32) value |= words[word + 1] << (32 - bit);
-      out[field] = (value & mask) | 0;
+      out[field] = (value & mask) - offsets[field];
       bit += width;
       if (bit >= 32) {
         word++;
         bit -= 32;
       }
     }
+  }
+
+  private outOfRange(state: Int32Array, field: number): never {
+    throw new Error(
+      `internal error: state field ${field} = ${state[field]} does not fit the packer's ${this.widths[field]} bits`,
+    );
   }
 }

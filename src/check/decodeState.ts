@@ -41,10 +41,20 @@ export interface DecodedState {
   readonly cpus: readonly DecodedCpu[];
 }
 
+/**
+ * The allocator's number for an id word of a model state: the model's INVALID sentinel
+ * (`layout.invalid`, see ModelLayout) becomes the allocator's VMID_ACTIVE_INVALID, N; every
+ * other id is already the allocator's `generation | idx`.
+ */
+export function allocatorId(layout: ModelLayout, word: number): number {
+  return word === layout.invalid ? layout.idCount : word;
+}
+
 /** Decodes a model state. */
 export function decodeState(layout: ModelLayout, state: Int32Array): DecodedState {
   const n = layout.idCount;
   const hex = (v: number) => v.toString(16);
+  const id = (word: number) => hex(allocatorId(layout, word));
   const cpus: DecodedCpu[] = [];
   for (let cpu = 0; cpu < layout.cpus; cpu++) {
     const base = layout.cpuBase + cpu * CPU_FIELDS;
@@ -57,8 +67,8 @@ export function decodeState(layout: ModelLayout, state: Int32Array): DecodedStat
     cpus.push({
       pc: PC_NAMES[state[base + CpuField.pc]] ?? "?",
       vm: state[base + CpuField.vm],
-      vmid: hex(state[base + CpuField.vmid]),
-      old: hex(state[base + CpuField.old]),
+      vmid: id(state[base + CpuField.vmid]),
+      old: id(state[base + CpuField.old]),
       loaded: { vm: state[base + CpuField.loadedVm], idx: state[base + CpuField.loadedIdx] },
       tlb,
     });
@@ -73,9 +83,9 @@ export function decodeState(layout: ModelLayout, state: Int32Array): DecodedStat
     flushPending: Array.from({ length: layout.cpus }, (_, c) => c).filter(
       (c) => state[FLUSH_PENDING] & (1 << c),
     ),
-    active: Array.from({ length: layout.cpus }, (_, c) => hex(state[layout.active + c])),
-    reserved: Array.from({ length: layout.cpus }, (_, c) => hex(state[layout.reserved + c])),
-    vmIds: Array.from({ length: layout.vms }, (_, v) => hex(state[layout.vmId + v])),
+    active: Array.from({ length: layout.cpus }, (_, c) => id(state[layout.active + c])),
+    reserved: Array.from({ length: layout.cpus }, (_, c) => id(state[layout.reserved + c])),
+    vmIds: Array.from({ length: layout.vms }, (_, v) => id(state[layout.vmId + v])),
     cpus,
   };
 }

@@ -1,9 +1,8 @@
+import { CanonicalKey } from "./CanonicalKey.js";
 import { type CheckOptions, validateCheckOptions } from "./CheckOptions.js";
 import type { CheckResult, CheckStats, Counterexample, CounterexampleStep } from "./CheckResult.js";
-import { canonicalState } from "./canonicalState.js";
 import { violatedInvariant } from "./invariants.js";
 import { initialState, modelLayout } from "./ModelLayout.js";
-import { StatePacker } from "./StatePacker.js";
 import { StateStore } from "./StateStore.js";
 import { Action, PC_NAMES, type StepModel, successors } from "./stepModel.js";
 
@@ -15,14 +14,17 @@ export interface CheckHooks {
 
 /**
  * Explores every interleaving of the configuration breadth-first, so the first violation found
- * has a shortest counterexample. States are canonical under VM relabelling.
+ * has a shortest counterexample. States are stored in a canonical form: without a generation
+ * bound, generations renamed (renameGenerations), which makes the space finite; then VMs
+ * relabelled (canonicalState). With `generations` set, rollovers past it are cut and
+ * generations are not renamed (the bound counts real rollovers), as TLC's constraint does.
  */
 export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckResult {
   validateCheckOptions(options);
   const layout = modelLayout(options.cpus, options.vms, options.bits);
   const model: StepModel = {
     layout,
-    generations: options.generations,
+    generations: options.generations ?? Number.POSITIVE_INFINITY,
     puts: options.puts,
     speculation: options.speculation,
     mutant: options.mutant,
@@ -45,12 +47,11 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
   const started = performance.now();
   let peakRss = process.memoryUsage.rss();
 
-  const packer = new StatePacker(layout, options.generations);
+  const key = new CanonicalKey(layout, options.generations);
+  const { packer } = key;
   const store = new StateStore(packer.words);
-  const packed = new Uint32Array(packer.words);
   const add = (state: Int32Array, parent: number, depth: number): void => {
-    packer.pack(canonicalState(layout, state), packed);
-    store.add(packed, parent, depth);
+    store.add(key.of(state), parent, depth);
   };
   add(initialState(layout), -1, 0);
 
@@ -97,9 +98,10 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
     statesPerSecond: elapsedMs > 0 ? store.size / (elapsedMs / 1000) : 0,
     peakMemoryMiB: peakRss / 2 ** 20,
     cutTransitions,
+    maxGenerations: key.maxGenerations,
   };
   if (violation !== undefined) {
-    const counterexample = concretePath(model, packer, store, violation.at, violation.invariant);
+    const counterexample = concretePath(model, key, store, violation.at, violation.invariant);
     return { verdict: "violated", options, stats, counterexample };
   }
   if (hitMaxStates) return { verdict: "inconclusive", options, stats };
@@ -114,7 +116,7 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
  */
 function concretePath(
   model: StepModel,
-  packer: StatePacker,
+  key: CanonicalKey,
   store: StateStore,
   at: number,
   invariant: Counterexample["invariant"],
@@ -123,15 +125,13 @@ function concretePath(
   for (let i = at; i !== -1; i = store.parentOf(i)) chain.push(i);
   chain.reverse();
   const initial = initialState(model.layout);
-  const packed = new Uint32Array(packer.words);
   let current = initial;
   const steps: CounterexampleStep[] = [];
   for (const target of chain.slice(1)) {
     let found: CounterexampleStep | undefined;
     successors(model, current, (next, cpu, action, detail) => {
       if (found !== undefined) return;
-      packer.pack(canonicalState(model.layout, next), packed);
-      if (store.equals(target, packed))
+      if (store.equals(target, key.of(next)))
         found = { cpu, action: describeAction(action, detail), state: next };
     });
     if (found === undefined) throw new Error("internal error: counterexample path does not replay");

@@ -53,6 +53,14 @@ export function violatedInvariant(
 
 type Predicate = (layout: ModelLayout, s: Int32Array) => boolean;
 
+/*
+ * What the predicates read of ids, which renaming generations (renameGenerations) must keep:
+ * whole-id equality, the idx (`id % N`, 0 for 0 and for INVALID = -N), whether an id is of
+ * the current generation, whether it is of the previous one (UpdatePublishes), and whether a
+ * rollover has happened at all (CurrentIdsInMap: generation index > 1). Nothing else: no
+ * predicate orders generations or reads their numbers.
+ */
+
 const cpuWord = (layout: ModelLayout, s: Int32Array, cpu: number, field: number) =>
   s[layout.cpuBase + cpu * CPU_FIELDS + field];
 
@@ -129,7 +137,7 @@ const HOLDS: Record<InvariantName, Predicate> = {
     if (s[LOCK] !== 0) return true;
     for (let cpu = 0; cpu < layout.cpus; cpu++) {
       const v = s[layout.active + cpu];
-      if (v !== 0 && v !== layout.idCount && Math.floor(v / layout.idCount) !== s[GENERATION])
+      if (v !== 0 && v !== layout.invalid && Math.floor(v / layout.idCount) !== s[GENERATION])
         return false;
     }
     return true;

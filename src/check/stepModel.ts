@@ -71,6 +71,7 @@ export type SuccessorSink = (next: Int32Array, cpu: number, action: number, deta
 /** The model's fixed parameters. */
 export interface StepModel {
   readonly layout: ModelLayout;
+  /** The generation bound: a rollover from generation index `generations` is cut; Infinity for none. */
   readonly generations: number;
   readonly puts: boolean;
   readonly speculation: boolean;
@@ -123,7 +124,7 @@ export function successors(model: StepModel, state: Int32Array, sink: SuccessorS
       }
       if (model.puts && state[base + CpuField.loadedVm] !== 0) {
         const next = state.slice();
-        next[layout.active + cpu] = model.mutant === "clear-to-zero" ? 0 : layout.idCount;
+        next[layout.active + cpu] = model.mutant === "clear-to-zero" ? 0 : layout.invalid;
         next[base + CpuField.loadedVm] = 0;
         next[base + CpuField.loadedIdx] = 0;
         // Deferred: the test-and-clear of the CPU's mark is a second atomic access.

@@ -14,7 +14,8 @@ export interface CheckCommandOptions {
   readonly cpus: number;
   readonly vms: number;
   readonly bits: number;
-  readonly generations: number;
+  /** Absent: every generation. */
+  readonly generations?: number;
   readonly mutant?: MutantName;
   readonly speculation: boolean;
   readonly exitUnloads: boolean;

@@ -9,9 +9,8 @@ const integer: Decimals = { upTo: 0 };
 
 /** The `vmid check` command line that repeats a check. */
 export function checkCommandLine(options: CheckOptions): string {
-  const parts = [
-    `vmid check --cpus ${options.cpus} --vms ${options.vms} --bits ${options.bits} --generations ${options.generations}`,
-  ];
+  const parts = [`vmid check --cpus ${options.cpus} --vms ${options.vms} --bits ${options.bits}`];
+  if (options.generations !== undefined) parts.push(`--generations ${options.generations}`);
   if (options.mutant !== undefined) parts.push(`--mutant ${options.mutant}`);
   if (options.flush !== "broadcast") parts.push(`--flush ${options.flush}`);
   if (options.speculation) parts.push("--speculation");
@@ -72,7 +71,11 @@ function changes(before: DecodedState, after: DecodedState): string[] {
 export function formatCheckResult(result: CheckResult): string {
   const { options, stats } = result;
   const lines: string[] = [];
-  const model = `${options.cpus} CPUs, ${options.vms} VMs, bits ${options.bits}, generations ${options.generations}`;
+  const generations =
+    options.generations === undefined
+      ? "every generation"
+      : `generations bounded to ${options.generations}`;
+  const model = `${options.cpus} CPUs, ${options.vms} VMs, bits ${options.bits}, ${generations}`;
   const flags = [
     options.puts ? "puts" : "no puts",
     `${options.flush} flush`,
@@ -85,7 +88,9 @@ export function formatCheckResult(result: CheckResult): string {
   switch (result.verdict) {
     case "holds":
       lines.push(
-        "verdict: HOLDS: every invariant held in every reachable state (full exploration, no bound hit)",
+        options.generations === undefined
+          ? "verdict: HOLDS: every invariant held in every reachable state, for every number of rollovers (full exploration)"
+          : "verdict: HOLDS: every invariant held in every reachable state (full exploration, no rollover reached the bound)",
       );
       break;
     case "bounded":
@@ -121,7 +126,8 @@ export function formatCheckResult(result: CheckResult): string {
   }
   lines.push(
     `states ${formatNumber(stats.states, integer)}, transitions ${formatNumber(stats.transitions, integer)}, depth ${stats.depth}, ` +
-      `${formatNumber(stats.elapsedMs / 1000, { fixed: 1 })} s, ${formatNumber(stats.statesPerSecond, integer)} states/s, peak memory ${formatNumber(stats.peakMemoryMiB, integer)} MiB`,
+      `${formatNumber(stats.elapsedMs / 1000, { fixed: 1 })} s, ${formatNumber(stats.statesPerSecond, integer)} states/s, peak memory ${formatNumber(stats.peakMemoryMiB, integer)} MiB, ` +
+      `at most ${stats.maxGenerations} generation${stats.maxGenerations === 1 ? "" : "s"} in a state`,
   );
   lines.push(`replay: ${checkCommandLine(options)}`);
   return `${lines.join("\n")}\n`;
@@ -131,6 +137,8 @@ export function formatCheckResult(result: CheckResult): string {
 export function checkResultJson(result: CheckResult): Record<string, unknown> {
   const base = {
     verdict: result.verdict,
+    // "unbounded": every generation explored (renamed); "bounded": options.generations cut rollovers past it.
+    generations: result.options.generations === undefined ? "unbounded" : "bounded",
     options: result.options,
     stats: result.stats,
     replay: checkCommandLine(result.options),

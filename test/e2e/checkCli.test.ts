@@ -13,7 +13,21 @@ describe("vmid check", () => {
     const result = runVmid(["check"]);
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /^verdict: HOLDS/m);
-    assert.match(result.stdout, /^replay: vmid check --cpus 2 --vms 3 --bits 2 --generations 3$/m);
+    assert.match(result.stdout, /^replay: vmid check --cpus 2 --vms 3 --bits 2$/m);
+  });
+
+  test("every generation by default: 1 CPU, 4 VMs rolls over without end and HOLDS, exit 0", () => {
+    // 4 VMs on 3 usable ids: running them in turn rolls over again and again, so any
+    // generation bound cuts a rollover (test/unit/check); renamed, the space is finite.
+    const result = runVmid(["check", "--cpus", "1", "--vms", "4", "--json"]);
+    assert.equal(result.status, 0, result.stderr);
+    const json = JSON.parse(result.stdout);
+    assert.equal(json.verdict, "holds");
+    assert.equal(json.generations, "unbounded");
+    assert.equal(json.stats.cutTransitions, 0);
+    // Two rollovers at least: some state holds an id two generations older than the current.
+    assert.ok(json.stats.maxGenerations >= 3, `${json.stats.maxGenerations}`);
+    assert.equal(json.replay, "vmid check --cpus 1 --vms 4 --bits 2");
   });
 
   test("no-flush on 4 VMs: VIOLATED UniqueVMIDPerCPU with a counterexample, exit 1", () => {
@@ -55,6 +69,13 @@ describe("vmid check", () => {
     const result = runVmid(["check", "--vms", "4", "--generations", "1"]);
     assert.equal(result.status, 4, result.stderr);
     assert.match(result.stdout, /^verdict: BOUNDED/m);
+    assert.match(result.stdout, /generations bounded to 1/);
+    assert.match(result.stdout, /^replay: vmid check --cpus 2 --vms 4 --bits 2 --generations 1$/m);
+    const json = JSON.parse(
+      runVmid(["check", "--vms", "4", "--generations", "1", "--json"]).stdout,
+    );
+    assert.equal(json.generations, "bounded");
+    assert.equal(json.options.generations, 1);
   });
 
   test("--max-states reached: INCONCLUSIVE, exit 4", () => {

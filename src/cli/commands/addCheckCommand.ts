@@ -23,9 +23,9 @@ export function addCheckCommand(program: Command, setExit: SetExit): void {
     .option("--bits <B>", "VMID width, 1..4, with 2^B - 1 > N", parseCount, k.bits)
     .option(
       "--generations <G>",
-      "generations explored; 3 = two full rollovers",
+      "bound the generations, 1..8 (3 = two full rollovers), as TLC's constraint does: a " +
+        "rollover past G is cut and the verdict is at best bounded (default: every generation)",
       parseCount,
-      k.generations,
     )
     .addOption(
       new Option("--mutant <name>", "check a deliberate bug instead")
@@ -67,6 +67,14 @@ export function addCheckCommand(program: Command, setExit: SetExit): void {
       "after",
       helpSections([
         { title: "Invariants:", items: INVARIANT_NAMES.map((name) => [name, INVARIANTS[name]]) },
+        {
+          text:
+            "Without --generations every generation is explored: states that differ only in the " +
+            "names of their generations (same current and previous generation, same equalities) " +
+            "are explored once, which makes the state space finite, and holds means for every " +
+            "number of rollovers (up to the 64-bit generation counter's wrap-around, which the " +
+            "model leaves out).",
+        },
         {
           text:
             "Exit codes: 0 every invariant holds over the full exploration, 1 counterexample, " +

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
+import { allocatorId } from "../../../src/check/decodeState.js";
 import {
   BITMAP,
   CpuField,
@@ -114,8 +115,10 @@ interface AllocatorView {
   readonly vmIds: number[];
 }
 
+/** The model's ids as the allocator's numbers: its INVALID sentinel (-N) is the allocator's N. */
 function modelView(layout: ModelLayout, state: Int32Array): AllocatorView {
-  const words = (from: number, count: number) => Array.from(state.subarray(from, from + count));
+  const words = (from: number, count: number) =>
+    Array.from(state.subarray(from, from + count), (word) => allocatorId(layout, word));
   const allocatedIdx: number[] = [];
   for (let idx = 0; idx < layout.idCount; idx++) {
     if (state[BITMAP] & (1 << idx)) allocatedIdx.push(idx);

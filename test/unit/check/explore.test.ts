@@ -67,7 +67,7 @@ const KEPT: readonly InvariantName[] = INVARIANT_NAMES.filter(
 function stepModelOf(config: CheckOptions): StepModel {
   return {
     layout: modelLayout(config.cpus, config.vms, config.bits),
-    generations: config.generations,
+    generations: config.generations ?? Number.POSITIVE_INFINITY,
     puts: config.puts,
     speculation: config.speculation,
     mutant: config.mutant,
@@ -158,7 +158,7 @@ function firstViolationDepth(
 }
 
 describe("explore: the default configuration holds", () => {
-  // cpus 2, vms 3, bits 2 (N = 4: ids 1..3 usable), generations 3, puts, no speculation, every
+  // cpus 2, vms 3, bits 2 (N = 4: ids 1..3 usable), every generation, puts, no speculation, every
   // invariant. A VM's id changes only in new_vmid, which runs only for an id not of the current
   // generation, and the generation changes only at a rollover, which happens only when the
   // search from curIdx finds no clear bit. Ids are never freed, so each VM's first run takes a
@@ -209,7 +209,7 @@ describe("explore: LoadedVMIDPerTask fails for the correct algorithm, as TLC fou
   // configuration that rolls over.
   const config = options({ vms: 4, invariants: ["LoadedVMIDPerTask"] });
 
-  test("cpus 2, vms 4, bits 2, generations 3: violated", () => {
+  test("cpus 2, vms 4, bits 2, every generation: violated", () => {
     const counterexample = violation(check(config));
     assert.equal(counterexample.invariant, "LoadedVMIDPerTask");
     // The violating CPU is inside an update, not running the guest it has loaded.
@@ -275,7 +275,7 @@ const MUTANT_CASES = [
     // id); the second rollover reserves 0 for it instead of keeping that reservation, so the
     // CPU is about to enter a guest under an idx nothing protects: UpdatePublishes (7). Its
     // consequence in the TLB (UniqueVMIDPerCPU) comes later: see the test below. Needs two
-    // rollovers: generations 3.
+    // rollovers (the default explores every generation).
     mutant: "no-suspended-animation",
     config: options({ vms: 4, puts: false, mutant: "no-suspended-animation" }),
     invariant: "UpdatePublishes",
@@ -446,7 +446,7 @@ describe("explore: mutants give counterexamples in small configurations", () => 
 
   test("early-exit-reserved: the lost copy leads, two rollovers on, to a VM running under two idx", () => {
     // What the lost copy (ReservedIdsKept, above) does next, on one sequential path (cpus 2,
-    // vms 4, generations 3, puts; 80 steps, beyond a test's BFS budget for the TLA+ models'
+    // vms 4, every generation, puts; 80 steps, beyond a test's BFS budget for the TLA+ models'
     // invariants alone). VMs a, b, x, y = 1, 2, 3, 4; x runs on both CPUs, so the first
     // rollover reserves x's id on both; x renews through cpu 0's copy and the early exit
     // leaves cpu 1's copy of the old generation; the second rollover (cpu 0 put, so it

@@ -7,7 +7,7 @@ import { modelLayout } from "../../../src/check/ModelLayout.js";
 
 /*
  * Pins the verdicts of docs/unique-vmid-per-cpu.md on the TLA+ authors' smallest configuration
- * with rollovers: 2 CPUs, 4 VMs, 2-bit VMIDs (3 usable), 3 generations. The reasoning behind
+ * with rollovers: 2 CPUs, 4 VMs, 2-bit VMIDs (3 usable), every generation. The reasoning behind
  * each expectation is in that note; these tests check the checker still reaches it.
  */
 const CONFIG: CheckOptions = { ...CHECK_DEFAULTS, vms: 4, invariants: ["UniqueVMIDPerCPU"] };
