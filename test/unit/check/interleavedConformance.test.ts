@@ -21,8 +21,8 @@ import { STRATEGY_NAMES, type StrategyName } from "../../../src/core/strategies/
 import { LockedWord } from "../../../src/mem/VmidMemory.js";
 import { seeded } from "../../_support/seeded.js";
 import { allSuccessors, cpuWord, type Transition } from "./_support/modelDriver.js";
-import { Command, type SteppedConfig, SteppedCpus } from "./_support/SteppedCpus.js";
-import { describeLabel, Hardware, labelOf, Op } from "./_support/steppedCpu.js";
+import { type SteppedConfig, SteppedCpus } from "./_support/SteppedCpus.js";
+import { Command, describeLabel, Hardware, labelOf, Op } from "./_support/steppedCpu.js";
 
 /*
  * "The model is the code", interleaved. The sequential conformance test (conformance.test.ts)

@@ -4,7 +4,6 @@ import type { MutantName } from "../../../../src/core/Mutant.js";
 import type { StrategyName } from "../../../../src/core/strategies/ReservedLookup.js";
 import { createSharedMemory, type SharedMemory } from "../../../../src/mem/sharedMemory.js";
 import {
-  Command,
   type ControlBuffers,
   type ControlSlot,
   controlSlot,
@@ -175,5 +174,3 @@ export class SteppedCpus {
     }
   }
 }
-
-export { Command };
