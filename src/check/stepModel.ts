@@ -12,13 +12,19 @@ import {
 } from "./ModelLayout.js";
 
 /**
- * Where a CPU is in the algorithm. Each transition performs at most one access that another
- * CPU can observe without the lock (active slots, VM ids, the generation, the lock word, the
- * TLBs), together with any accesses to state that only the lock holder touches (bitmap,
- * reservations, curIdx): those commute with every other CPU's steps, because no other CPU can
- * touch that state until the lock is released, so merging them is sound. The steps mirror
- * `src/core` one for one; `test/unit/check/conformance.test.ts` checks that run one at a time
- * they give the core allocator's ids.
+ * Where a CPU is in the algorithm. A transition performs one access that another CPU can
+ * observe without the lock (active slots, VM ids, the generation, the lock word, the flush
+ * marks, the TLBs), together with any accesses to state that only the lock holder touches
+ * (bitmap, reservations, curIdx): those commute with every other CPU's steps, because no other
+ * CPU can touch that state until the lock is released, so merging them is sound. Four steps
+ * hold more than one observable access, each argued sound in the README's model-checker
+ * section: `lock` (the lock, then reads of the VM id and the generation, which only lock
+ * holders write), `newVmid` (the same reads, then the store of the VM id), `publish` (under
+ * `deferred` the test-and-clear of the CPU's mark and its flush, then the store of active and
+ * the unlock) and `bumpGeneration` (the generation, then under `deferred` every CPU's mark).
+ * `test/unit/check/conformance.test.ts` checks that run one at a time the steps give the core
+ * allocator's ids and state; `test/unit/check/interleavedConformance.test.ts` runs the core's
+ * CPUs as threads along random schedules of these steps and compares every access and state.
  */
 export const Pc = {
   idle: 0,
