@@ -1,3 +1,5 @@
+import type { StatePacker } from "./StatePacker.js";
+
 /** States per chunk of the store's arrays (grown chunk by chunk, never copied). */
 const CHUNK_STATES = 1 << 20;
 
@@ -51,6 +53,11 @@ export class StateStore {
   /** The words of state `index` and their offset in them. */
   wordsOf(index: number): { readonly words: Uint32Array; readonly offset: number } {
     return { words: this.chunks[index >>> 20], offset: (index & (CHUNK_STATES - 1)) * this.words };
+  }
+
+  /** Unpacks state `index` into `out` (no allocation). */
+  unpack(packer: StatePacker, index: number, out: Int32Array): void {
+    packer.unpack(this.chunks[index >>> 20], (index & (CHUNK_STATES - 1)) * this.words, out);
   }
 
   parentOf(index: number): number {

@@ -5,7 +5,7 @@ import { violatedInvariant } from "./invariants.js";
 import { initialState, modelLayout } from "./ModelLayout.js";
 import { StatePacker } from "./StatePacker.js";
 import { StateStore } from "./StateStore.js";
-import { Action, PC_NAMES, type StepModel, successors } from "./stepModel.js";
+import { Action, forEachSuccessor, PC_NAMES, type StepModel, successors } from "./stepModel.js";
 
 /** Hooks a caller may pass; the engine prints nothing. */
 export interface CheckHooks {
@@ -61,10 +61,19 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
   let violation:
     | { at: number; invariant: NonNullable<ReturnType<typeof violatedInvariant>> }
     | undefined;
+  // The loop allocates nothing per state: the expanded state, its successors and the packed
+  // key live in buffers reused throughout, and the successor callback is made once (it reads
+  // the expanded state's index and depth from the variables below).
   const state = new Int32Array(layout.length);
-  for (let at = 0; at < store.size; at++) {
-    const { words, offset } = store.wordsOf(at);
-    packer.unpack(words, offset, state);
+  const scratch = new Int32Array(layout.length);
+  let at = 0;
+  let depth = 0;
+  const onSuccessor = (next: Int32Array): void => {
+    transitions++;
+    add(next, at, depth);
+  };
+  for (; at < store.size; at++) {
+    store.unpack(packer, at, state);
     const invariant = violatedInvariant(layout, state, options.invariants);
     if (invariant !== undefined) {
       violation = { at, invariant };
@@ -74,16 +83,13 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
       hitMaxStates = true;
       break;
     }
-    deepest = Math.max(deepest, store.depthOf(at)); // the deepest state expanded so far
-    const depth = store.depthOf(at) + 1;
-    const cut = successors(model, state, (next) => {
-      transitions++;
-      add(next, at, depth);
-    });
-    if (cut) cutTransitions++;
+    const stateDepth = store.depthOf(at);
+    if (stateDepth > deepest) deepest = stateDepth; // the deepest state expanded so far
+    depth = stateDepth + 1;
+    if (forEachSuccessor(model, state, scratch, onSuccessor)) cutTransitions++;
     if (at % 100_000 === 0) {
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
-      hooks.onProgress?.(store.size, store.depthOf(at));
+      hooks.onProgress?.(store.size, stateDepth);
     }
   }
   peakRss = Math.max(peakRss, process.memoryUsage.rss());

@@ -100,10 +100,27 @@ const idxOf = (id: number, n: number) => id % n;
 const generationOf = (id: number, n: number) => Math.floor(id / n);
 
 /**
- * Calls `sink` for every successor of `state`. Returns true when some transition was cut by
- * the generation bound (a rollover beyond `generations`).
+ * Calls `sink` for every successor of `state`, each a fresh array the sink may keep. Returns
+ * true when some transition was cut by the generation bound (a rollover beyond `generations`).
  */
 export function successors(model: StepModel, state: Int32Array, sink: SuccessorSink): boolean {
+  return forEachSuccessor(model, state, new Int32Array(state.length), (next, cpu, action, detail) =>
+    sink(next.slice(), cpu, action, detail),
+  );
+}
+
+/**
+ * {@link successors} without allocation: every successor is written into `next` (a scratch
+ * array of the state's length) and passed to `sink`, which must be done with it when it
+ * returns (the next successor overwrites it). `state` is not modified. Returns true when some
+ * transition was cut by the generation bound.
+ */
+export function forEachSuccessor(
+  model: StepModel,
+  state: Int32Array,
+  next: Int32Array,
+  sink: SuccessorSink,
+): boolean {
   const { layout } = model;
   let cut = false;
   for (let cpu = 0; cpu < layout.cpus; cpu++) {
@@ -112,7 +129,7 @@ export function successors(model: StepModel, state: Int32Array, sink: SuccessorS
     if (pc === Pc.idle) {
       // The scheduler: load any VM's vCPU (update), or put the one it runs.
       for (let vm = 1; vm <= layout.vms; vm++) {
-        const next = state.slice();
+        next.set(state);
         next[base + CpuField.pc] = Pc.readVmid;
         next[base + CpuField.vm] = vm;
         if (model.exitUnloads) {
@@ -122,7 +139,7 @@ export function successors(model: StepModel, state: Int32Array, sink: SuccessorS
         sink(next, cpu, Action.startUpdate, vm);
       }
       if (model.puts && state[base + CpuField.loadedVm] !== 0) {
-        const next = state.slice();
+        next.set(state);
         next[layout.active + cpu] = model.mutant === "clear-to-zero" ? 0 : layout.idCount;
         next[base + CpuField.loadedVm] = 0;
         next[base + CpuField.loadedIdx] = 0;
@@ -132,7 +149,7 @@ export function successors(model: StepModel, state: Int32Array, sink: SuccessorS
         sink(next, cpu, Action.put, 0);
       }
     } else {
-      const next = state.slice();
+      next.set(state);
       if (step(model, next, cpu, base, pc)) sink(next, cpu, Action.step, pc);
       else if (pc === Pc.bumpGeneration) cut = true;
     }
@@ -141,7 +158,7 @@ export function successors(model: StepModel, state: Int32Array, sink: SuccessorS
       if (loadedVm !== 0) {
         const bit = 1 << ((loadedVm - 1) * layout.idCount + state[base + CpuField.loadedIdx]);
         if ((state[base + CpuField.tlb] & bit) === 0) {
-          const next = state.slice();
+          next.set(state);
           next[base + CpuField.tlb] |= bit;
           sink(next, cpu, Action.speculativeFill, loadedVm);
         }
