@@ -9,8 +9,24 @@ import { CPU_FIELDS, CpuField, type ModelLayout } from "./ModelLayout.js";
  * soundness. CPUs are not symmetric: the rollover visits them in order.
  */
 export function canonicalState(layout: ModelLayout, state: Int32Array): Int32Array {
+  return canonicalStateInto(layout, state, new Int32Array(state.length));
+}
+
+// Scratch of canonicalStateInto (at most 8 VMs, validated by CheckOptions): no allocation per state.
+const signature = new Float64Array(8);
+const order = new Int32Array(8);
+const label = new Int32Array(9);
+
+/**
+ * {@link canonicalState} without allocation: returns `state` itself when its labelling is
+ * already canonical, else writes the relabelled state into `out` (same length) and returns it.
+ */
+export function canonicalStateInto(
+  layout: ModelLayout,
+  state: Int32Array,
+  out: Int32Array,
+): Int32Array {
   const { vms, cpus, idCount } = layout;
-  const signature: number[] = [];
   for (let vm = 1; vm <= vms; vm++) {
     let firstCpu = cpus;
     for (let cpu = 0; cpu < cpus; cpu++) {
@@ -22,36 +38,40 @@ export function canonicalState(layout: ModelLayout, state: Int32Array): Int32Arr
     }
     const id = state[layout.vmId + vm - 1];
     // Used VMs first (by id, then first CPU), unused ones (id 0, no CPU) last.
-    signature.push(
-      id === 0 && firstCpu === cpus ? Number.MAX_SAFE_INTEGER : (id === 0 ? 0 : id) * 16 + firstCpu,
-    );
+    signature[vm - 1] =
+      id === 0 && firstCpu === cpus ? Number.MAX_SAFE_INTEGER : (id === 0 ? 0 : id) * 16 + firstCpu;
   }
-  const order = Array.from({ length: vms }, (_, i) => i).sort(
-    (a, b) => signature[a] - signature[b] || a - b,
-  );
+  // Insertion sort of the VM indices by signature; stable, so ties keep the old order.
   let identity = true;
-  for (let i = 0; i < vms; i++) if (order[i] !== i) identity = false;
+  for (let i = 0; i < vms; i++) {
+    const key = signature[i];
+    let j = i;
+    while (j > 0 && signature[order[j - 1]] > key) {
+      order[j] = order[j - 1];
+      j--;
+    }
+    order[j] = i;
+    if (j !== i) identity = false;
+  }
   if (identity) return state;
-  const label = new Int32Array(vms + 1); // old VM -> new VM
-  order.forEach((oldIndex, newIndex) => {
-    label[oldIndex + 1] = newIndex + 1;
-  });
-  const next = state.slice();
-  for (let vm = 1; vm <= vms; vm++) next[layout.vmId + label[vm] - 1] = state[layout.vmId + vm - 1];
+  for (let newIndex = 0; newIndex < vms; newIndex++) label[order[newIndex] + 1] = newIndex + 1;
+  label[0] = 0;
+  out.set(state);
+  for (let vm = 1; vm <= vms; vm++) out[layout.vmId + label[vm] - 1] = state[layout.vmId + vm - 1];
   const block = (1 << idCount) - 1;
   for (let cpu = 0; cpu < cpus; cpu++) {
     const base = layout.cpuBase + cpu * CPU_FIELDS;
-    next[base + CpuField.vm] = label[state[base + CpuField.vm]];
-    next[base + CpuField.loadedVm] = label[state[base + CpuField.loadedVm]];
+    out[base + CpuField.vm] = label[state[base + CpuField.vm]];
+    out[base + CpuField.loadedVm] = label[state[base + CpuField.loadedVm]];
     const tlb = state[base + CpuField.tlb];
     let moved = 0;
     for (let vm = 1; vm <= vms; vm++) {
       const entries = (tlb >>> ((vm - 1) * idCount)) & block;
       moved |= entries << ((label[vm] - 1) * idCount);
     }
-    next[base + CpuField.tlb] = moved;
+    out[base + CpuField.tlb] = moved;
   }
-  return next;
+  return out;
 }
 
 /** A compact string key of a state (two UTF-16 units per word). */
