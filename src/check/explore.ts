@@ -1,6 +1,6 @@
 import { type CheckOptions, validateCheckOptions } from "./CheckOptions.js";
 import type { CheckResult, CheckStats, Counterexample, CounterexampleStep } from "./CheckResult.js";
-import { canonicalState } from "./canonicalState.js";
+import { canonicalState, canonicalStateInto } from "./canonicalState.js";
 import { violatedInvariant } from "./invariants.js";
 import { initialState, modelLayout } from "./ModelLayout.js";
 import { StatePacker } from "./StatePacker.js";
@@ -48,8 +48,9 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
   const packer = new StatePacker(layout, options.generations);
   const store = new StateStore(packer.words);
   const packed = new Uint32Array(packer.words);
+  const relabelled = new Int32Array(layout.length);
   const add = (state: Int32Array, parent: number, depth: number): void => {
-    packer.pack(canonicalState(layout, state), packed);
+    packer.pack(canonicalStateInto(layout, state, relabelled), packed);
     store.add(packed, parent, depth);
   };
   add(initialState(layout), -1, 0);
