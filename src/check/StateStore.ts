@@ -3,16 +3,23 @@ import type { StatePacker } from "./StatePacker.js";
 /** States per chunk of the store's arrays (grown chunk by chunk, never copied). */
 const CHUNK_STATES = 1 << 20;
 
+/** Slots of the table at first; it grows 4x while small, then 2x (see grow). */
+const INITIAL_SLOTS = 1 << 16;
+
 /**
  * The explored states, packed: each state's words, its BFS parent and depth, in chunked typed
- * arrays, and an open-addressing hash table of state indices for membership. Memory is about
- * (4 x words + 6) bytes per state plus the table, with no per-state object.
+ * arrays, and an open-addressing hash table (linear probing, at most half full) for
+ * membership. Each table slot holds a state's index and its 32-bit hash beside it, so a probe
+ * compares hashes and reads a packed state only when the hashes agree, and growing the table
+ * rehashes from the stored hashes without reading any state. Memory is about
+ * (4 x words + 6) bytes per state plus 8 bytes per slot, with no per-state object.
  */
 export class StateStore {
   private readonly words: number;
   private readonly chunks: Uint32Array[] = [];
   private readonly parentChunks: Int32Array[] = [];
   private readonly depthChunks: Uint16Array[] = [];
+  /** Slot s: [2s] = state index + 1 (0 = empty), [2s + 1] = the state's hash. */
   private table: Int32Array;
   private mask: number;
   /** States stored. */
@@ -20,18 +27,21 @@ export class StateStore {
 
   constructor(words: number) {
     this.words = words;
-    this.table = new Int32Array(1 << 20);
-    this.mask = this.table.length - 1;
+    this.table = new Int32Array(2 * INITIAL_SLOTS);
+    this.mask = INITIAL_SLOTS - 1;
   }
 
   /** Adds a packed state unless present; returns whether it was new. */
   add(packed: Uint32Array, parent: number, depth: number): boolean {
-    let slot = this.hash(packed, 0) & this.mask;
+    const hash = this.hash(packed);
+    const table = this.table;
+    const mask = this.mask;
+    let slot = hash & mask;
     for (;;) {
-      const entry = this.table[slot];
+      const entry = table[2 * slot];
       if (entry === 0) break;
-      if (this.equals(entry - 1, packed)) return false;
-      slot = (slot + 1) & this.mask;
+      if (table[2 * slot + 1] === hash && this.equals(entry - 1, packed)) return false;
+      slot = (slot + 1) & mask;
     }
     const index = this.size++;
     const chunk = index >>> 20;
@@ -41,12 +51,15 @@ export class StateStore {
       this.depthChunks.push(new Uint16Array(CHUNK_STATES));
     }
     const within = index & (CHUNK_STATES - 1);
-    this.chunks[chunk].set(packed, within * this.words);
+    const words = this.chunks[chunk];
+    const offset = within * this.words;
+    for (let i = 0; i < this.words; i++) words[offset + i] = packed[i];
     this.parentChunks[chunk][within] = parent;
     if (depth > 0xffff) throw new Error("internal error: BFS depth beyond 65535");
     this.depthChunks[chunk][within] = depth;
-    this.table[slot] = index + 1;
-    if (this.size * 2 > this.table.length) this.grow();
+    table[2 * slot] = index + 1;
+    table[2 * slot + 1] = hash;
+    if (this.size * 2 > mask + 1) this.grow();
     return true;
   }
 
@@ -71,7 +84,8 @@ export class StateStore {
 
   /** Whether state `index` equals `packed`. */
   equals(index: number, packed: Uint32Array): boolean {
-    const { words, offset } = this.wordsOf(index);
+    const words = this.chunks[index >>> 20];
+    const offset = (index & (CHUNK_STATES - 1)) * this.words;
     for (let i = 0; i < this.words; i++) if (words[offset + i] !== packed[i]) return false;
     return true;
   }
@@ -81,23 +95,36 @@ export class StateStore {
     return this.chunks.length * CHUNK_STATES * (4 * this.words + 6) + this.table.byteLength;
   }
 
-  private hash(words: Uint32Array, offset: number): number {
+  /** A 32-bit hash of the packed words (as an int32, as the table stores it). */
+  private hash(words: Uint32Array): number {
     let h = 0x811c9dc5;
     for (let i = 0; i < this.words; i++) {
-      h = Math.imul(h ^ words[offset + i], 0x01000193);
+      h = Math.imul(h ^ words[i], 0x01000193);
       h ^= h >>> 15;
     }
-    return Math.imul(h, 0x2c1b3c6d) >>> 0;
+    return Math.imul(h, 0x2c1b3c6d);
   }
 
+  /**
+   * Doubles the table (quadruples it below 2^22 slots, where a rehash is cheap and frequent),
+   * re-inserting every entry by its stored hash.
+   */
   private grow(): void {
-    this.table = new Int32Array(this.table.length * 2);
-    this.mask = this.table.length - 1;
-    for (let index = 0; index < this.size; index++) {
-      const { words, offset } = this.wordsOf(index);
-      let slot = this.hash(words, offset) & this.mask;
-      while (this.table[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.table[slot] = index + 1;
+    const old = this.table;
+    const slots = this.mask + 1;
+    const newSlots = slots < 1 << 22 ? slots * 4 : slots * 2;
+    const table = new Int32Array(2 * newSlots);
+    const mask = newSlots - 1;
+    for (let s = 0; s < slots; s++) {
+      const entry = old[2 * s];
+      if (entry === 0) continue;
+      const hash = old[2 * s + 1];
+      let slot = hash & mask;
+      while (table[2 * slot] !== 0) slot = (slot + 1) & mask;
+      table[2 * slot] = entry;
+      table[2 * slot + 1] = hash;
     }
+    this.table = table;
+    this.mask = mask;
   }
 }
