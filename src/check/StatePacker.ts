@@ -40,23 +40,26 @@ export class StatePacker {
     this.words = Math.ceil(widths.reduce((sum, w) => sum + w, 0) / 32);
   }
 
-  /** Writes `state` packed into `out` (length `words`). */
+  /** Writes `state` packed into `out` (length `words`); each field's value must fit its width. */
   pack(state: Int32Array, out: Uint32Array): void {
-    out.fill(0);
+    // Fields are gathered in a local word and each word of `out` is written once.
+    const widths = this.widths;
     let word = 0;
     let bit = 0;
-    const widths = this.widths;
+    let acc = 0;
     for (let field = 0; field < widths.length; field++) {
       const width = widths[field];
-      const value = state[field] >>> 0;
-      out[word] |= value << bit;
-      if (bit + width > 32) out[word + 1] |= value >>> (32 - bit);
+      const value = state[field];
+      acc |= value << bit;
       bit += width;
       if (bit >= 32) {
-        word++;
+        out[word++] = acc;
         bit -= 32;
+        // The bits of the value that did not fit (none when it ended the word exactly).
+        acc = bit === 0 ? 0 : value >>> (width - bit);
       }
     }
+    if (bit > 0) out[word] = acc;
   }
 
   /** Reads a packed state from `words` at `offset` into `out`. */

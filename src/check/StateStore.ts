@@ -95,14 +95,21 @@ export class StateStore {
     return this.chunks.length * CHUNK_STATES * (4 * this.words + 6) + this.table.byteLength;
   }
 
-  /** A 32-bit hash of the packed words (as an int32, as the table stores it). */
+  /** A 32-bit hash of the packed words (MurmurHash3's mixing; an int32, as the table stores it). */
   private hash(words: Uint32Array): number {
-    let h = 0x811c9dc5;
+    let h = 0x9747b28c;
     for (let i = 0; i < this.words; i++) {
-      h = Math.imul(h ^ words[i], 0x01000193);
-      h ^= h >>> 15;
+      let k = Math.imul(words[i], 0xcc9e2d51);
+      k = (k << 15) | (k >>> 17);
+      h ^= Math.imul(k, 0x1b873593);
+      h = (h << 13) | (h >>> 19);
+      h = (Math.imul(h, 5) + 0xe6546b64) | 0;
     }
-    return Math.imul(h, 0x2c1b3c6d);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    return h ^ (h >>> 16);
   }
 
   /**
