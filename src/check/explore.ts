@@ -1,11 +1,17 @@
 import { type CheckOptions, validateCheckOptions } from "./CheckOptions.js";
 import type { CheckResult, CheckStats, Counterexample, CounterexampleStep } from "./CheckResult.js";
 import { canonicalState, canonicalStateInto } from "./canonicalState.js";
-import { violatedInvariant } from "./invariants.js";
+import { type InvariantName, violatedInvariant } from "./invariants.js";
 import { initialState, modelLayout } from "./ModelLayout.js";
 import { StatePacker } from "./StatePacker.js";
 import { StateStore } from "./StateStore.js";
 import { Action, forEachSuccessor, PC_NAMES, type StepModel, successors } from "./stepModel.js";
+
+/**
+ * Queue entries expanded per batch (see explore): enough successors per batch for their
+ * lookups' cache misses to overlap, few enough for the buffers to stay in cache.
+ */
+const BATCH_STATES = 256;
 
 /** Hooks a caller may pass; the engine prints nothing. */
 export interface CheckHooks {
@@ -62,36 +68,68 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
   let violation:
     | { at: number; invariant: NonNullable<ReturnType<typeof violatedInvariant>> }
     | undefined;
-  // The loop allocates nothing per state: the expanded state, its successors and the packed
-  // key live in buffers reused throughout, and the successor callback is made once (it reads
-  // the expanded state's index and depth from the variables below).
+  // States are expanded in batches of up to BATCH_STATES consecutive queue entries, in three
+  // passes: (1) for each state, check the invariants and compute its successors, canonical,
+  // packed and hashed, into the batch buffers, without touching the store; (2) touch the
+  // store's memory those successors' lookups will read, all loads independent, so that their
+  // cache misses overlap (StateStore.touch); (3) in queue order, stop at a violation or at
+  // maxStates exactly where one state at a time would have, else add the state's successors.
+  // Pass 3 makes the same store calls in the same order as expanding one state at a time, so
+  // states, indices, parents, depths and verdicts are the same. Nothing is allocated per
+  // state: every buffer is reused, and the successor callback is made once.
   const state = new Int32Array(layout.length);
   const scratch = new Int32Array(layout.length);
-  let at = 0;
-  let depth = 0;
-  const onSuccessor = (next: Int32Array): void => {
-    transitions++;
-    add(next, at, depth);
+  const perState = layout.cpus * (layout.vms + 2); // scheduler: V updates + put; + speculation
+  const words = packer.words;
+  const batchPacked = new Uint32Array(BATCH_STATES * perState * words);
+  const batchHashes = new Int32Array(BATCH_STATES * perState);
+  const batchEnds = new Int32Array(BATCH_STATES);
+  const batchCut = new Uint8Array(BATCH_STATES);
+  const batchInvariant: (InvariantName | undefined)[] = new Array(BATCH_STATES).fill(undefined);
+  let collected = 0;
+  const collect = (next: Int32Array): void => {
+    packer.pack(canonicalStateInto(layout, next, relabelled), packed);
+    const offset = collected * words;
+    for (let i = 0; i < words; i++) batchPacked[offset + i] = packed[i];
+    batchHashes[collected] = store.hash(packed, 0);
+    collected++;
   };
-  for (; at < store.size; at++) {
-    store.unpack(packer, at, state);
-    const invariant = violatedInvariant(layout, state, options.invariants);
-    if (invariant !== undefined) {
-      violation = { at, invariant };
-      break;
+  let first = 0;
+  batches: while (first < store.size) {
+    // The batch: queue entries already stored (their successors come after them).
+    const last = Math.min(store.size, first + BATCH_STATES);
+    collected = 0;
+    for (let at = first; at < last; at++) {
+      store.unpack(packer, at, state);
+      batchInvariant[at - first] = violatedInvariant(layout, state, options.invariants);
+      batchCut[at - first] = forEachSuccessor(model, state, scratch, collect) ? 1 : 0;
+      batchEnds[at - first] = collected;
     }
-    if (store.size >= options.maxStates) {
-      hitMaxStates = true;
-      break;
+    store.touch(batchHashes, collected);
+    let i = 0;
+    for (let at = first; at < last; at++) {
+      const invariant = batchInvariant[at - first];
+      if (invariant !== undefined) {
+        violation = { at, invariant };
+        break batches;
+      }
+      if (store.size >= options.maxStates) {
+        hitMaxStates = true;
+        break batches;
+      }
+      const stateDepth = store.depthOf(at);
+      if (stateDepth > deepest) deepest = stateDepth; // the deepest state expanded so far
+      const end = batchEnds[at - first];
+      transitions += end - i;
+      for (; i < end; i++)
+        store.addHashed(batchPacked, i * words, batchHashes[i], at, stateDepth + 1);
+      if (batchCut[at - first] === 1) cutTransitions++;
+      if (at % 100_000 === 0) {
+        peakRss = Math.max(peakRss, process.memoryUsage.rss());
+        hooks.onProgress?.(store.size, stateDepth);
+      }
     }
-    const stateDepth = store.depthOf(at);
-    if (stateDepth > deepest) deepest = stateDepth; // the deepest state expanded so far
-    depth = stateDepth + 1;
-    if (forEachSuccessor(model, state, scratch, onSuccessor)) cutTransitions++;
-    if (at % 100_000 === 0) {
-      peakRss = Math.max(peakRss, process.memoryUsage.rss());
-      hooks.onProgress?.(store.size, stateDepth);
-    }
+    first = last;
   }
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
 
