@@ -64,20 +64,25 @@ export class StatePacker {
 
   /** Reads a packed state from `words` at `offset` into `out`. */
   unpack(words: Uint32Array, offset: number, out: Int32Array): void {
-    let word = offset;
-    let bit = 0;
+    // Each word of the state is read once, into `current`; `bit` is the next field's position.
     const widths = this.widths;
+    let word = offset;
+    let current = words[word];
+    let bit = 0;
     for (let field = 0; field < widths.length; field++) {
       const width = widths[field];
-      const mask = width === 32 ? 0xffffffff : (1 << width) - 1;
-      let value = words[word] >>> bit;
-      if (bit + width > 32) value |= words[word + 1] << (32 - bit);
-      out[field] = (value & mask) | 0;
+      const mask = width === 32 ? -1 : (1 << width) - 1;
+      let value = current >>> bit;
       bit += width;
       if (bit >= 32) {
-        word++;
         bit -= 32;
+        if (field + 1 < widths.length || bit > 0) {
+          current = words[++word];
+          // The high part of a field that straddles the boundary (none when it ended exactly).
+          if (bit > 0) value |= current << (width - bit);
+        }
       }
+      out[field] = value & mask;
     }
   }
 }
