@@ -88,6 +88,8 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
   const batchInvariant: (InvariantName | undefined)[] = new Array(BATCH_STATES).fill(undefined);
   let collected = 0;
   const collect = (next: Int32Array): void => {
+    if (collected === batchHashes.length)
+      throw new Error("internal error: more successors per state than the batch allows");
     packer.pack(canonicalStateInto(layout, next, relabelled), packed);
     const offset = collected * words;
     for (let i = 0; i < words; i++) batchPacked[offset + i] = packed[i];
