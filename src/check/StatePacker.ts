@@ -57,42 +57,50 @@ export class StatePacker {
 
   /** Writes `state` packed into `out` (length `words`); throws if a field is out of range. */
   pack(state: Int32Array, out: Uint32Array): void {
-    out.fill(0);
-    let word = 0;
-    let bit = 0;
+    // Fields are gathered in a local word and each word of `out` is written once.
     const widths = this.widths;
     const offsets = this.offsets;
+    let word = 0;
+    let bit = 0;
+    let acc = 0;
     for (let field = 0; field < widths.length; field++) {
       const width = widths[field];
       const value = (state[field] + offsets[field]) >>> 0;
       if (value >>> width !== 0) this.outOfRange(state, field);
-      out[word] |= value << bit;
-      if (bit + width > 32) out[word + 1] |= value >>> (32 - bit);
+      acc |= value << bit;
       bit += width;
       if (bit >= 32) {
-        word++;
+        out[word++] = acc;
         bit -= 32;
+        // The bits of the value that did not fit (none when it ended the word exactly).
+        acc = bit === 0 ? 0 : value >>> (width - bit);
       }
     }
+    if (bit > 0) out[word] = acc;
   }
 
   /** Reads a packed state from `words` at `offset` into `out`. */
   unpack(words: Uint32Array, offset: number, out: Int32Array): void {
-    let word = offset;
-    let bit = 0;
+    // Each word of the state is read once, into `current`; `bit` is the next field's position.
     const widths = this.widths;
     const offsets = this.offsets;
+    let word = offset;
+    let current = words[word];
+    let bit = 0;
     for (let field = 0; field < widths.length; field++) {
       const width = widths[field];
-      const mask = (1 << width) - 1;
-      let value = words[word] >>> bit;
-      if (bit + width > 32) value |= words[word + 1] << (32 - bit);
-      out[field] = (value & mask) - offsets[field];
+      const mask = width === 32 ? -1 : (1 << width) - 1;
+      let value = current >>> bit;
       bit += width;
       if (bit >= 32) {
-        word++;
         bit -= 32;
+        if (field + 1 < widths.length || bit > 0) {
+          current = words[++word];
+          // The high part of a field that straddles the boundary (none when it ended exactly).
+          if (bit > 0) value |= current << (width - bit);
+        }
       }
+      out[field] = (value & mask) - offsets[field];
     }
   }
 

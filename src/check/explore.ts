@@ -1,10 +1,16 @@
 import { CanonicalKey } from "./CanonicalKey.js";
 import { type CheckOptions, validateCheckOptions } from "./CheckOptions.js";
 import type { CheckResult, CheckStats, Counterexample, CounterexampleStep } from "./CheckResult.js";
-import { violatedInvariant } from "./invariants.js";
+import { type InvariantName, violatedInvariant } from "./invariants.js";
 import { initialState, modelLayout } from "./ModelLayout.js";
 import { StateStore } from "./StateStore.js";
-import { Action, PC_NAMES, type StepModel, successors } from "./stepModel.js";
+import { Action, forEachSuccessor, PC_NAMES, type StepModel, successors } from "./stepModel.js";
+
+/**
+ * Queue entries expanded per batch (see explore): enough successors per batch for their
+ * lookups' cache misses to overlap, few enough for the buffers to stay in cache.
+ */
+const BATCH_STATES = 256;
 
 /** Hooks a caller may pass; the engine prints nothing. */
 export interface CheckHooks {
@@ -62,30 +68,70 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
   let violation:
     | { at: number; invariant: NonNullable<ReturnType<typeof violatedInvariant>> }
     | undefined;
+  // States are expanded in batches of up to BATCH_STATES consecutive queue entries, in three
+  // passes: (1) for each state, check the invariants and compute its successors, canonical,
+  // packed and hashed, into the batch buffers, without touching the store; (2) touch the
+  // store's memory those successors' lookups will read, all loads independent, so that their
+  // cache misses overlap (StateStore.touch); (3) in queue order, stop at a violation or at
+  // maxStates exactly where one state at a time would have, else add the state's successors.
+  // Pass 3 makes the same store calls in the same order as expanding one state at a time, so
+  // states, indices, parents, depths and verdicts are the same. Nothing is allocated per
+  // state: every buffer is reused, and the successor callback is made once.
   const state = new Int32Array(layout.length);
-  for (let at = 0; at < store.size; at++) {
-    const { words, offset } = store.wordsOf(at);
-    packer.unpack(words, offset, state);
-    const invariant = violatedInvariant(layout, state, options.invariants);
-    if (invariant !== undefined) {
-      violation = { at, invariant };
-      break;
+  const scratch = new Int32Array(layout.length);
+  const perState = layout.cpus * (layout.vms + 2); // scheduler: V updates + put; + speculation
+  const words = packer.words;
+  const batchPacked = new Uint32Array(BATCH_STATES * perState * words);
+  const batchHashes = new Int32Array(BATCH_STATES * perState);
+  const batchEnds = new Int32Array(BATCH_STATES);
+  const batchCut = new Uint8Array(BATCH_STATES);
+  const batchInvariant: (InvariantName | undefined)[] = new Array(BATCH_STATES).fill(undefined);
+  let collected = 0;
+  const collect = (next: Int32Array): void => {
+    if (collected === batchHashes.length)
+      throw new Error("internal error: more successors per state than the batch allows");
+    const packed = key.of(next);
+    const offset = collected * words;
+    for (let i = 0; i < words; i++) batchPacked[offset + i] = packed[i];
+    batchHashes[collected] = store.hash(packed, 0);
+    collected++;
+  };
+  let first = 0;
+  batches: while (first < store.size) {
+    // The batch: queue entries already stored (their successors come after them).
+    const last = Math.min(store.size, first + BATCH_STATES);
+    collected = 0;
+    for (let at = first; at < last; at++) {
+      store.unpack(packer, at, state);
+      batchInvariant[at - first] = violatedInvariant(layout, state, options.invariants);
+      batchCut[at - first] = forEachSuccessor(model, state, scratch, collect) ? 1 : 0;
+      batchEnds[at - first] = collected;
     }
-    if (store.size >= options.maxStates) {
-      hitMaxStates = true;
-      break;
+    store.touch(batchHashes, collected);
+    let i = 0;
+    for (let at = first; at < last; at++) {
+      const invariant = batchInvariant[at - first];
+      if (invariant !== undefined) {
+        violation = { at, invariant };
+        break batches;
+      }
+      if (store.size >= options.maxStates) {
+        hitMaxStates = true;
+        break batches;
+      }
+      const stateDepth = store.depthOf(at);
+      if (stateDepth > deepest) deepest = stateDepth; // the deepest state expanded so far
+      const end = batchEnds[at - first];
+      transitions += end - i;
+      for (; i < end; i++)
+        store.addHashed(batchPacked, i * words, batchHashes[i], at, stateDepth + 1);
+      if (batchCut[at - first] === 1) cutTransitions++;
+      if (at % 100_000 === 0) {
+        peakRss = Math.max(peakRss, process.memoryUsage.rss());
+        hooks.onProgress?.(store.size, stateDepth);
+      }
     }
-    deepest = Math.max(deepest, store.depthOf(at)); // the deepest state expanded so far
-    const depth = store.depthOf(at) + 1;
-    const cut = successors(model, state, (next) => {
-      transitions++;
-      add(next, at, depth);
-    });
-    if (cut) cutTransitions++;
-    if (at % 100_000 === 0) {
-      peakRss = Math.max(peakRss, process.memoryUsage.rss());
-      hooks.onProgress?.(store.size, store.depthOf(at));
-    }
+    first = last;
   }
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
 

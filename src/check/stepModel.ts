@@ -38,7 +38,11 @@ export const Pc = {
   compareExchange: 4,
   /** xchg-fastpath mutant: `xchg(active, vmid)`; non-zero: done. */
   exchange: 5,
-  /** slow path: take the lock (waits while held), re-read the VM id and the generation. */
+  /**
+   * slow path: take the lock (waits while held), re-read the VM id and the generation. The
+   * update's locals `vmid` and `old` are dead while a CPU waits here, and zeroed on the way in
+   * (see waitForLock).
+   */
   lock: 6,
   /** new_vmid: reservation lookup, old idx, search from curIdx; stores the VM id if found. */
   newVmid: 7,
@@ -107,10 +111,27 @@ const idxOf = (id: number, n: number) => id % n;
 const generationOf = (id: number, n: number) => Math.floor(id / n);
 
 /**
- * Calls `sink` for every successor of `state`. Returns true when some transition was cut by
- * the generation bound (a rollover beyond `generations`).
+ * Calls `sink` for every successor of `state`, each a fresh array the sink may keep. Returns
+ * true when some transition was cut by the generation bound (a rollover beyond `generations`).
  */
 export function successors(model: StepModel, state: Int32Array, sink: SuccessorSink): boolean {
+  return forEachSuccessor(model, state, new Int32Array(state.length), (next, cpu, action, detail) =>
+    sink(next.slice(), cpu, action, detail),
+  );
+}
+
+/**
+ * {@link successors} without allocation: every successor is written into `next` (a scratch
+ * array of the state's length) and passed to `sink`, which must be done with it when it
+ * returns (the next successor overwrites it). `state` is not modified. Returns true when some
+ * transition was cut by the generation bound.
+ */
+export function forEachSuccessor(
+  model: StepModel,
+  state: Int32Array,
+  next: Int32Array,
+  sink: SuccessorSink,
+): boolean {
   const { layout } = model;
   let cut = false;
   for (let cpu = 0; cpu < layout.cpus; cpu++) {
@@ -119,7 +140,7 @@ export function successors(model: StepModel, state: Int32Array, sink: SuccessorS
     if (pc === Pc.idle) {
       // The scheduler: load any VM's vCPU (update), or put the one it runs.
       for (let vm = 1; vm <= layout.vms; vm++) {
-        const next = state.slice();
+        next.set(state);
         next[base + CpuField.pc] = Pc.readVmid;
         next[base + CpuField.vm] = vm;
         if (model.exitUnloads) {
@@ -129,7 +150,7 @@ export function successors(model: StepModel, state: Int32Array, sink: SuccessorS
         sink(next, cpu, Action.startUpdate, vm);
       }
       if (model.puts && state[base + CpuField.loadedVm] !== 0) {
-        const next = state.slice();
+        next.set(state);
         next[layout.active + cpu] = model.mutant === "clear-to-zero" ? 0 : layout.invalid;
         next[base + CpuField.loadedVm] = 0;
         next[base + CpuField.loadedIdx] = 0;
@@ -139,7 +160,7 @@ export function successors(model: StepModel, state: Int32Array, sink: SuccessorS
         sink(next, cpu, Action.put, 0);
       }
     } else {
-      const next = state.slice();
+      next.set(state);
       if (step(model, next, cpu, base, pc)) sink(next, cpu, Action.step, pc);
       else if (pc === Pc.bumpGeneration) cut = true;
     }
@@ -148,7 +169,7 @@ export function successors(model: StepModel, state: Int32Array, sink: SuccessorS
       if (loadedVm !== 0) {
         const bit = 1 << ((loadedVm - 1) * layout.idCount + state[base + CpuField.loadedIdx]);
         if ((state[base + CpuField.tlb] & bit) === 0) {
-          const next = state.slice();
+          next.set(state);
           next[base + CpuField.tlb] |= bit;
           sink(next, cpu, Action.speculativeFill, loadedVm);
         }
@@ -175,12 +196,13 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
     case Pc.readActive: {
       const old = s[layout.active + cpu];
       s[base + CpuField.old] = old;
-      goto(old !== 0 ? Pc.checkGeneration : Pc.lock);
+      if (old !== 0) goto(Pc.checkGeneration);
+      else waitForLock(s, base);
       return true;
     }
     case Pc.checkGeneration: {
       const match = generationOf(s[base + CpuField.vmid], n) === s[GENERATION];
-      if (!match) goto(Pc.lock);
+      if (!match) waitForLock(s, base);
       else goto(mutant === "xchg-fastpath" ? Pc.exchange : Pc.compareExchange);
       return true;
     }
@@ -188,19 +210,20 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       const found = s[layout.active + cpu];
       if (found === s[base + CpuField.old]) s[layout.active + cpu] = s[base + CpuField.vmid];
       s[base + CpuField.old] = 0;
-      goto(found !== 0 ? Pc.enterGuest : Pc.lock);
+      if (found !== 0) goto(Pc.enterGuest);
+      else waitForLock(s, base);
       return true;
     }
     case Pc.exchange: {
       const found = s[layout.active + cpu];
       s[layout.active + cpu] = s[base + CpuField.vmid];
-      goto(found !== 0 ? Pc.enterGuest : Pc.lock);
+      if (found !== 0) goto(Pc.enterGuest);
+      else waitForLock(s, base);
       return true;
     }
     case Pc.lock: {
       if (s[LOCK] !== 0) return false;
       s[LOCK] = cpu + 1;
-      s[base + CpuField.old] = 0;
       // Only lock holders write VM ids and the generation: stable from here to the unlock.
       const vmid = s[layout.vmId + vm - 1];
       s[base + CpuField.vmid] = vmid;
@@ -298,6 +321,33 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
     default:
       throw new Error(`internal error: unknown pc ${pc}`);
   }
+}
+
+/**
+ * Goes to the slow path's lock with the update's locals `vmid` and `old` zeroed: they are dead
+ * there, so states that differ only in them have the same futures and become one state.
+ *
+ * Why that is exact. Call two states equivalent when they differ only in `vmid` and `old` of
+ * CPUs whose pc is `lock`. (1) Those two words are written before they are read on every path
+ * from `lock`: the lock step reads neither (it stores `vmid` from the VM id table, and `old`
+ * is next stored by readActive of a later update, the only step that reads it being
+ * compareExchange, which follows readActive). So the lock step turns equivalent states into
+ * equal ones (it left `old` at 0 and overwrote `vmid` before this change too). (2) Every
+ * other step leaves a waiting CPU's pc at `lock` and reads no CPU's locals but its own: the
+ * rollover reads active and reserved slots, the flush writes TLBs, the scheduler and the
+ * speculative fill (the only other step of a waiting CPU) read pc, loaded guest and TLB. So
+ * every other step turns equivalent states into equivalent ones. (3) No invariant reads them at `lock`: only UpdatePublishes
+ * reads a CPU's `vmid`, and only at enterGuest; VM symmetry (canonicalState) and the packer do
+ * not look at them. Equivalent states therefore satisfy the same invariants and have
+ * equivalent successors step for step: a bisimulation, so merging them keeps every verdict
+ * and every shortest counterexample's length (the BFS depths). A counterexample's decoded
+ * states show these locals as 0 while a CPU waits at the lock. It changes the state counts
+ * (about 15% fewer states).
+ */
+function waitForLock(s: Int32Array, base: number): void {
+  s[base + CpuField.vmid] = 0;
+  s[base + CpuField.old] = 0;
+  s[base + CpuField.pc] = Pc.lock;
 }
 
 /** Deferred policy: clears CPU `cpu`'s mark and, if it was set, empties its TLB. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
+import { allocatorId } from "../../../src/check/decodeState.js";
 import {
   BITMAP,
   CPU_FIELDS,
@@ -76,9 +77,10 @@ import { Command, describeLabel, Hardware, labelOf, Op } from "./_support/steppe
 const GENERATIONS = 1_000_000;
 
 /** The model's value of an id (active, reserved, VM id) as the core's 64-bit value. */
-function modelIdToCore(value: number): number {
-  // The model stores ids as the core does, g x N + idx with INVALID = N and 0 = none.
-  return value;
+function modelIdToCore(layout: ModelLayout, value: number): number {
+  // The model stores ids as the core does, g x N + idx with 0 = none, but INVALID as its own
+  // sentinel (-N, so that renaming generations leaves it alone): the core's INVALID is N.
+  return allocatorId(layout, value);
 }
 
 interface Case {
@@ -174,7 +176,7 @@ function coreAccesses(model: StepModel, state: Int32Array, t: Transition): Expec
   const cpu = t.cpu;
   const word = (s: Int32Array, field: number) => cpuWord(layout, s, cpu, field);
   const vm = t.action === Action.startUpdate ? t.detail : word(state, CpuField.vm);
-  const vmIdAfter = modelIdToCore(t.next[layout.vmId + vm - 1]);
+  const vmIdAfter = modelIdToCore(layout, t.next[layout.vmId + vm - 1]);
   const marked = (state[FLUSH_PENDING] & (1 << cpu)) !== 0;
   const localFlush = marked ? access(Op.localFlush, cpu) : [];
   const idle = before(Op.idle, cpu);
@@ -182,24 +184,29 @@ function coreAccesses(model: StepModel, state: Int32Array, t: Transition): Expec
   if (t.action === Action.put) {
     // The core's clearActive: store INVALID (0 for clear-to-zero); under deferred its
     // test-and-clear follows, which the model makes a step of its own (putFlush).
-    const stored = modelIdToCore(t.next[layout.active + cpu]);
+    const stored = modelIdToCore(layout, t.next[layout.active + cpu]);
     const accesses = access(Op.storeActive, cpu, stored);
     return word(t.next, CpuField.pc) === Pc.putFlush ? accesses : [...accesses, idle];
   }
   assert.equal(t.action, Action.step, "no speculation in this test");
-  const active = modelIdToCore(state[layout.active + cpu]);
-  const vmid = modelIdToCore(word(state, CpuField.vmid));
+  const active = modelIdToCore(layout, state[layout.active + cpu]);
+  const vmid = modelIdToCore(layout, word(state, CpuField.vmid));
   const generation = state[GENERATION] * n;
   switch (t.detail) {
     case Pc.readVmid:
-      return [afterAccess(Op.loadVmId, vm, modelIdToCore(word(t.next, CpuField.vmid)))];
+      return [afterAccess(Op.loadVmId, vm, modelIdToCore(layout, word(t.next, CpuField.vmid)))];
     case Pc.readActive:
       return access(Op.loadActive, cpu, undefined, active);
     case Pc.checkGeneration:
       return access(Op.loadGeneration, 0, undefined, generation);
     case Pc.compareExchange:
       return [
-        before(Op.compareExchangeActive, cpu, modelIdToCore(word(state, CpuField.old)), vmid),
+        before(
+          Op.compareExchangeActive,
+          cpu,
+          modelIdToCore(layout, word(state, CpuField.old)),
+          vmid,
+        ),
         afterAccess(Op.compareExchangeActive, cpu, active),
       ];
     case Pc.exchange:
@@ -207,7 +214,7 @@ function coreAccesses(model: StepModel, state: Int32Array, t: Transition): Expec
     case Pc.lock:
       return [
         ...access(Op.lock, 0),
-        ...access(Op.loadVmId, vm, undefined, modelIdToCore(state[layout.vmId + vm - 1])),
+        ...access(Op.loadVmId, vm, undefined, modelIdToCore(layout, state[layout.vmId + vm - 1])),
         ...access(Op.loadGeneration, 0, undefined, generation),
       ];
     case Pc.newVmid: {
@@ -230,8 +237,8 @@ function coreAccesses(model: StepModel, state: Int32Array, t: Transition): Expec
       ];
     case Pc.flushCpu: {
       const c = word(state, CpuField.aux);
-      const exchanged = modelIdToCore(state[layout.active + c]);
-      const reservation = modelIdToCore(t.next[layout.reserved + c]);
+      const exchanged = modelIdToCore(layout, state[layout.active + c]);
+      const reservation = modelIdToCore(layout, t.next[layout.reserved + c]);
       return [
         ...(c === 0 ? [] : [before(Op.exchangeActive, c, 0)]),
         afterAccess(Op.exchangeActive, c, exchanged),
@@ -277,7 +284,7 @@ interface SharedView {
 function modelView(model: StepModel, s: Int32Array): SharedView {
   const { layout } = model;
   const ids = (from: number, count: number) =>
-    Array.from(s.subarray(from, from + count), modelIdToCore);
+    Array.from(s.subarray(from, from + count), (value) => modelIdToCore(layout, value));
   const perCpu = (field: number) =>
     Array.from({ length: layout.cpus }, (_, c) => s[layout.cpuBase + c * CPU_FIELDS + field]);
   const allocatedIdx: number[] = [];
