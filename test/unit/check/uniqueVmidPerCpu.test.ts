@@ -74,7 +74,7 @@ describe("UniqueVMIDPerCPU with the broadcast flush (docs/unique-vmid-per-cpu.md
   });
 
   test("under the deferred flush policy, no violation where the broadcast flush has one", () => {
-    // The exhaustive run (docs: 72,520,016 states, bounded) is too long for a test.
+    // The exhaustive run (every generation: see the README's results table) is too long for a test.
     noViolationWhereUnfixedHasOne({ flush: "deferred" });
   });
 
