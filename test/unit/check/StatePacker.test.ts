@@ -2,31 +2,16 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
 import { CHECK_DEFAULTS, type CheckOptions } from "../../../src/check/CheckOptions.js";
-import { initialState, modelLayout } from "../../../src/check/ModelLayout.js";
+import { initialState } from "../../../src/check/ModelLayout.js";
 import { StatePacker } from "../../../src/check/StatePacker.js";
-import type { StepModel } from "../../../src/check/stepModel.js";
 import { seeded } from "../../_support/seeded.js";
-import { allSuccessors } from "./_support/modelDriver.js";
+import { allSuccessors, trackingStepModel } from "./_support/modelDriver.js";
 
 /**
  * Raw states (no renaming) are packed here, so the walks are bounded: a packer holds the
  * generations up to its bound (3 unless a configuration names another).
  */
 const BOUND = 3;
-
-function stepModelOf(config: CheckOptions): StepModel {
-  return {
-    layout: modelLayout(config.cpus, config.vms, config.bits),
-    generations: config.generations ?? BOUND,
-    puts: config.puts,
-    speculation: config.speculation,
-    mutant: config.mutant,
-    exitUnloads: config.exitUnloads,
-    flush: config.flush,
-    trackTlb: true,
-    trackLoaded: true,
-  };
-}
 
 describe("StatePacker: unpack(pack(s)) is s for reachable states", () => {
   // Random walks through the step model (unbiased choices, as in explore.test.ts), in
@@ -40,7 +25,7 @@ describe("StatePacker: unpack(pack(s)) is s for reachable states", () => {
   ];
   for (const [i, overrides] of configs.entries()) {
     const config: CheckOptions = { ...CHECK_DEFAULTS, ...overrides };
-    const model = stepModelOf(config);
+    const model = trackingStepModel(config, config.generations ?? BOUND);
     const packer = new StatePacker(model.layout, model.generations);
     const choice = fc.noBias(fc.nat({ max: 1023 }));
     const seed = 7401 + i;

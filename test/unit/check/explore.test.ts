@@ -30,6 +30,7 @@ import {
   runPut,
   runUpdate,
   type Transition,
+  trackingStepModel,
 } from "./_support/modelDriver.js";
 
 /*
@@ -62,21 +63,6 @@ function check(config: CheckOptions): CheckResult {
 const KEPT: readonly InvariantName[] = INVARIANT_NAMES.filter(
   (name) => name !== "LoadedVMIDPerTask",
 );
-
-/** The step model `explore` runs for `config`, keeping the TLB and the loaded guests. */
-function stepModelOf(config: CheckOptions): StepModel {
-  return {
-    layout: modelLayout(config.cpus, config.vms, config.bits),
-    generations: config.generations ?? Number.POSITIVE_INFINITY,
-    puts: config.puts,
-    speculation: config.speculation,
-    mutant: config.mutant,
-    exitUnloads: config.exitUnloads,
-    flush: config.flush,
-    trackTlb: true,
-    trackLoaded: true,
-  };
-}
 
 /** How a counterexample step names a transition. */
 function describeTransition(t: Transition): string {
@@ -352,7 +338,7 @@ describe("explore: mutants give counterexamples in small configurations", () => 
     test(`${name}: the counterexample is shortest and replays step by step`, () => {
       const result = check(config);
       const counterexample = violation(result);
-      const model = stepModelOf(config);
+      const model = trackingStepModel(config);
       const { layout } = model;
       // The path is a BFS parent chain, one step per level: as long as the violating state's
       // depth, which (BFS) no earlier-found violation undercuts.
@@ -378,7 +364,7 @@ describe("explore: mutants give counterexamples in small configurations", () => 
         // The bug, not the schedule, causes the violation. (This mutant changes what a step
         // does, not which steps a CPU takes, so the schedule replays unchanged.)
         const counterexample = violation(check(config));
-        const model = stepModelOf({ ...config, mutant: undefined });
+        const model = trackingStepModel({ ...config, mutant: undefined });
         for (const [i, state] of replaySchedule(model, counterexample).entries()) {
           const violated = violatedInvariant(model.layout, state, config.invariants);
           assert.equal(violated, undefined, `state ${i}`);
@@ -389,7 +375,7 @@ describe("explore: mutants give counterexamples in small configurations", () => 
 
   test("no-flush: an independent BFS (no symmetry, no packing) finds the first violation at depth 33", () => {
     const [noFlush] = MUTANT_CASES;
-    const model = stepModelOf(noFlush.config);
+    const model = trackingStepModel(noFlush.config);
     assert.equal(firstViolationDepth(model, KEPT, 40), 33);
     // The correct algorithm: none, to beyond it.
     assert.equal(firstViolationDepth({ ...model, mutant: undefined }, KEPT, 60), undefined);
@@ -401,14 +387,17 @@ describe("explore: mutants give counterexamples in small configurations", () => 
     const [noFlush] = MUTANT_CASES;
     const result = check({ ...noFlush.config, invariants: ["UniqueVMIDPerCPU"] });
     assert.equal(violation(result).steps.length, 35);
-    assert.equal(firstViolationDepth(stepModelOf(noFlush.config), ["UniqueVMIDPerCPU"], 40), 35);
+    assert.equal(
+      firstViolationDepth(trackingStepModel(noFlush.config), ["UniqueVMIDPerCPU"], 40),
+      35,
+    );
   });
 
   test("clear-to-zero, early-exit-reserved, no-put-flush: an independent BFS finds the first violation at the derived depth", () => {
     for (const { config, depth } of MUTANT_CASES.filter(
       (c) => c.mutant === "clear-to-zero" || c.mutant === "early-exit-reserved",
     )) {
-      const model = stepModelOf(config);
+      const model = trackingStepModel(config);
       assert.equal(firstViolationDepth(model, KEPT, depth), depth, config.mutant);
     }
   });
@@ -469,7 +458,7 @@ describe("explore: mutants give counterexamples in small configurations", () => 
     // The index of the event after which ReservedIdsKept first fails: x's renewal on cpu 0.
     const renewal = 5;
     const replayEvents = (mutant: "early-exit-reserved" | undefined) => {
-      const model = stepModelOf(options({ vms: 4, mutant }));
+      const model = trackingStepModel(options({ vms: 4, mutant }));
       let state = initialState(layout);
       const reservedKept: boolean[] = [];
       for (const [kind, cpu, vm] of events) {
@@ -503,7 +492,7 @@ describe("UpdatePublishes (7): the window it allows is reachable and needed", ()
     // lock, newVmid, bumpGeneration); or cpu 0 fills two (7 + 7) and cpu 1 one (7) and rolls
     // over in 7 (+ checkGeneration, its slot being non-zero); or cpu 0 one (6) and cpu 1
     // two (7 + 8) and its rollover (7).
-    const model = stepModelOf(options({ vms: 4, generations: 2, puts: false }));
+    const model = trackingStepModel(options({ vms: 4, generations: 2, puts: false }));
     const { layout } = model;
     const n = layout.idCount;
     const cpuField = (s: Int32Array, cpu: number, field: number) =>
@@ -609,7 +598,7 @@ describe("canonicalState: VM symmetry", () => {
   // their VMs. In the correct algorithm no two VMs ever hold the same id, so the canonical
   // order has no ties and is a true canonical form.
   const config = options({ vms: 4, speculation: true });
-  const model = stepModelOf(config);
+  const model = trackingStepModel(config);
   const { layout } = model;
   // Unbiased choices (fast-check's bias toward small numbers would mostly start VM 1's update).
   const choice = fc.noBias(fc.nat({ max: 1023 }));

@@ -19,31 +19,12 @@ import { StatePacker } from "../../../src/check/StatePacker.js";
 import type { StepModel } from "../../../src/check/stepModel.js";
 import { MUTANT_NAMES, type MutantName } from "../../../src/core/Mutant.js";
 import { seeded } from "../../_support/seeded.js";
-import { allSuccessors, relabelVms } from "./_support/modelDriver.js";
+import { allSuccessors, relabelVms, trackingStepModel } from "./_support/modelDriver.js";
 
 /*
  * Renaming generations (the checker's default, every generation) is exact: it neither loses
  * reachable states nor invents any, and no invariant can tell a state from its renaming.
  */
-
-/**
- * The step model explore runs for `config`, keeping the TLB and the loaded guests (explore
- * does when an invariant reads them, as UniqueVMIDPerCPU does: the configurations compared
- * with explore below check it).
- */
-function stepModelOf(config: CheckOptions, generations: number): StepModel {
-  return {
-    layout: modelLayout(config.cpus, config.vms, config.bits),
-    generations,
-    puts: config.puts,
-    speculation: config.speculation,
-    mutant: config.mutant,
-    exitUnloads: config.exitUnloads,
-    flush: config.flush,
-    trackTlb: true,
-    trackLoaded: true,
-  };
-}
 
 /**
  * Breadth-first search as explore does it: states stored under `key`, the stored (canonical)
@@ -109,7 +90,7 @@ describe("renaming generations: bounded searches, renamed afterwards, give the u
     test(`${name}: every bound's states lie in the unbounded set, and from some bound on cover it`, () => {
       const layout = modelLayout(config.cpus, config.vms, config.bits);
       const unbounded = search(
-        stepModelOf(config, Number.POSITIVE_INFINITY),
+        trackingStepModel(config, Number.POSITIVE_INFINITY),
         new CanonicalKey(layout, undefined),
       );
       // The search above is explore's: same number of states.
@@ -127,7 +108,7 @@ describe("renaming generations: bounded searches, renamed afterwards, give the u
       for (let generations = 1; generations <= 8; generations++) {
         // A bounded search without renaming (explore --generations G), renamed afterwards.
         const bounded = search(
-          stepModelOf(config, generations),
+          trackingStepModel(config, generations),
           new CanonicalKey(layout, generations),
         );
         assert.equal(bounded.length, explore({ ...config, generations }).stats.states);
@@ -160,7 +141,7 @@ describe("renaming generations: bounded searches, renamed afterwards, give the u
     // shows the comparison reaches them.
     const config: CheckOptions = { ...CHECK_DEFAULTS, vms: 4, puts: false };
     const untracked = (generations: number): StepModel => ({
-      ...stepModelOf(config, generations),
+      ...trackingStepModel(config, generations),
       trackTlb: false,
       trackLoaded: false,
     });
@@ -215,7 +196,7 @@ describe("renaming generations: a state and its renaming are alike to the model 
   const walkArbitrary = fc
     .tuple(configArbitrary, fc.array(choice, { minLength: 100, maxLength: 400, size: "max" }))
     .map(([{ mutant, flush }, choices]) => {
-      const model = stepModelOf(
+      const model = trackingStepModel(
         { ...CHECK_DEFAULTS, vms: 4, speculation: true, mutant, flush },
         Number.POSITIVE_INFINITY,
       );

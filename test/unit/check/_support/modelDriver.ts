@@ -1,6 +1,34 @@
 import assert from "node:assert/strict";
-import { CPU_FIELDS, CpuField, type ModelLayout } from "../../../../src/check/ModelLayout.js";
+import type { CheckOptions } from "../../../../src/check/CheckOptions.js";
+import {
+  CPU_FIELDS,
+  CpuField,
+  type ModelLayout,
+  modelLayout,
+} from "../../../../src/check/ModelLayout.js";
 import { Action, Pc, type StepModel, successors } from "../../../../src/check/stepModel.js";
+
+/**
+ * The step model explore runs for `config`, keeping the TLB and the loaded guests (explore
+ * keeps them when an invariant reads them), with the generation bound `generations`: by
+ * default `config.generations`, or none (every generation) when that is unset.
+ */
+export function trackingStepModel(
+  config: CheckOptions,
+  generations: number = config.generations ?? Number.POSITIVE_INFINITY,
+): StepModel {
+  return {
+    layout: modelLayout(config.cpus, config.vms, config.bits),
+    generations,
+    puts: config.puts,
+    speculation: config.speculation,
+    mutant: config.mutant,
+    exitUnloads: config.exitUnloads,
+    flush: config.flush,
+    trackTlb: true,
+    trackLoaded: true,
+  };
+}
 
 /** One transition of the step model: who moved, how, and the state after it. */
 export interface Transition {
