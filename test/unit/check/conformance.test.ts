@@ -1,15 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { allocatorId } from "../../../src/check/decodeState.js";
 import {
-  BITMAP,
   CpuField,
-  CUR_IDX,
   GENERATION,
   initialState,
   LOCK,
-  type ModelLayout,
   modelLayout,
 } from "../../../src/check/ModelLayout.js";
 import { Pc, type StepModel } from "../../../src/check/stepModel.js";
@@ -18,6 +14,7 @@ import type { FlushPolicy } from "../../../src/core/FlushPolicy.js";
 import { MUTANT_NAMES, type MutantName } from "../../../src/core/Mutant.js";
 import { STRATEGY_NAMES, type StrategyName } from "../../../src/core/strategies/ReservedLookup.js";
 import { seeded } from "../../_support/seeded.js";
+import { type AllocatorView, modelAllocatorView } from "./_support/modelAllocatorView.js";
 import { cpuWord, runPut, runUpdate } from "./_support/modelDriver.js";
 
 /*
@@ -103,34 +100,6 @@ const traceArbitrary: fc.Arbitrary<SequentialTrace> = fc
  */
 function strategiesFor(mutant: MutantName | undefined): readonly StrategyName[] {
   return mutant === "early-exit-reserved" ? ["scan", "counted"] : STRATEGY_NAMES;
-}
-
-/** The allocator state both sides expose, ids as numbers. */
-interface AllocatorView {
-  readonly generation: number;
-  readonly curIdx: number;
-  readonly active: number[];
-  readonly reserved: number[];
-  readonly allocatedIdx: number[];
-  readonly vmIds: number[];
-}
-
-/** The model's ids as the allocator's numbers: its INVALID sentinel (-N) is the allocator's N. */
-function modelView(layout: ModelLayout, state: Int32Array): AllocatorView {
-  const words = (from: number, count: number) =>
-    Array.from(state.subarray(from, from + count), (word) => allocatorId(layout, word));
-  const allocatedIdx: number[] = [];
-  for (let idx = 0; idx < layout.idCount; idx++) {
-    if (state[BITMAP] & (1 << idx)) allocatedIdx.push(idx);
-  }
-  return {
-    generation: state[GENERATION] * layout.idCount,
-    curIdx: state[CUR_IDX],
-    active: words(layout.active, layout.cpus),
-    reserved: words(layout.reserved, layout.cpus),
-    allocatedIdx,
-    vmIds: words(layout.vmId, layout.vms),
-  };
 }
 
 function coreView(allocator: VmidAllocator<number>, vms: number): AllocatorView {
@@ -232,7 +201,7 @@ function replayBoth(
     for (let cpu = 0; cpu < cpus; cpu++) {
       assert.equal(cpuWord(layout, state, cpu, CpuField.pc), Pc.idle, `${where}: cpu ${cpu} idle`);
     }
-    const expected = modelView(layout, state);
+    const expected = modelAllocatorView(layout, state);
     for (const [i, core] of cores.entries()) {
       const strategy = strategies[i];
       assert.deepEqual(coreView(core, vms), expected, `${where}: state, ${strategy} strategy`);

@@ -3,10 +3,8 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import { allocatorId } from "../../../src/check/decodeState.js";
 import {
-  BITMAP,
   CPU_FIELDS,
   CpuField,
-  CUR_IDX,
   FLUSH_PENDING,
   GENERATION,
   initialState,
@@ -21,6 +19,7 @@ import { MUTANT_NAMES, type MutantName } from "../../../src/core/Mutant.js";
 import { STRATEGY_NAMES, type StrategyName } from "../../../src/core/strategies/ReservedLookup.js";
 import { LockedWord } from "../../../src/mem/VmidMemory.js";
 import { seeded } from "../../_support/seeded.js";
+import { type AllocatorView, modelAllocatorView } from "./_support/modelAllocatorView.js";
 import { allSuccessors, cpuWord, type Transition } from "./_support/modelDriver.js";
 import { type SteppedConfig, SteppedCpus } from "./_support/SteppedCpus.js";
 import { Command, describeLabel, Hardware, labelOf, Op } from "./_support/steppedCpu.js";
@@ -75,13 +74,6 @@ import { Command, describeLabel, Hardware, labelOf, Op } from "./_support/steppe
 
 /** Generation bound of the model: never reached here (the ids stay far below 2^31). */
 const GENERATIONS = 1_000_000;
-
-/** The model's value of an id (active, reserved, VM id) as the core's 64-bit value. */
-function modelIdToCore(layout: ModelLayout, value: number): number {
-  // The model stores ids as the core does, g x N + idx with 0 = none, but INVALID as its own
-  // sentinel (-N, so that renaming generations leaves it alone): the core's INVALID is N.
-  return allocatorId(layout, value);
-}
 
 interface Case {
   readonly flush: FlushPolicy;
@@ -176,7 +168,7 @@ function coreAccesses(model: StepModel, state: Int32Array, t: Transition): Expec
   const cpu = t.cpu;
   const word = (s: Int32Array, field: number) => cpuWord(layout, s, cpu, field);
   const vm = t.action === Action.startUpdate ? t.detail : word(state, CpuField.vm);
-  const vmIdAfter = modelIdToCore(layout, t.next[layout.vmId + vm - 1]);
+  const vmIdAfter = allocatorId(layout, t.next[layout.vmId + vm - 1]);
   const marked = (state[FLUSH_PENDING] & (1 << cpu)) !== 0;
   const localFlush = marked ? access(Op.localFlush, cpu) : [];
   const idle = before(Op.idle, cpu);
@@ -184,29 +176,24 @@ function coreAccesses(model: StepModel, state: Int32Array, t: Transition): Expec
   if (t.action === Action.put) {
     // The core's clearActive: store INVALID (0 for clear-to-zero); under deferred its
     // test-and-clear follows, which the model makes a step of its own (putFlush).
-    const stored = modelIdToCore(layout, t.next[layout.active + cpu]);
+    const stored = allocatorId(layout, t.next[layout.active + cpu]);
     const accesses = access(Op.storeActive, cpu, stored);
     return word(t.next, CpuField.pc) === Pc.putFlush ? accesses : [...accesses, idle];
   }
   assert.equal(t.action, Action.step, "no speculation in this test");
-  const active = modelIdToCore(layout, state[layout.active + cpu]);
-  const vmid = modelIdToCore(layout, word(state, CpuField.vmid));
+  const active = allocatorId(layout, state[layout.active + cpu]);
+  const vmid = allocatorId(layout, word(state, CpuField.vmid));
   const generation = state[GENERATION] * n;
   switch (t.detail) {
     case Pc.readVmid:
-      return [afterAccess(Op.loadVmId, vm, modelIdToCore(layout, word(t.next, CpuField.vmid)))];
+      return [afterAccess(Op.loadVmId, vm, allocatorId(layout, word(t.next, CpuField.vmid)))];
     case Pc.readActive:
       return access(Op.loadActive, cpu, undefined, active);
     case Pc.checkGeneration:
       return access(Op.loadGeneration, 0, undefined, generation);
     case Pc.compareExchange:
       return [
-        before(
-          Op.compareExchangeActive,
-          cpu,
-          modelIdToCore(layout, word(state, CpuField.old)),
-          vmid,
-        ),
+        before(Op.compareExchangeActive, cpu, allocatorId(layout, word(state, CpuField.old)), vmid),
         afterAccess(Op.compareExchangeActive, cpu, active),
       ];
     case Pc.exchange:
@@ -214,7 +201,7 @@ function coreAccesses(model: StepModel, state: Int32Array, t: Transition): Expec
     case Pc.lock:
       return [
         ...access(Op.lock, 0),
-        ...access(Op.loadVmId, vm, undefined, modelIdToCore(layout, state[layout.vmId + vm - 1])),
+        ...access(Op.loadVmId, vm, undefined, allocatorId(layout, state[layout.vmId + vm - 1])),
         ...access(Op.loadGeneration, 0, undefined, generation),
       ];
     case Pc.newVmid: {
@@ -237,8 +224,8 @@ function coreAccesses(model: StepModel, state: Int32Array, t: Transition): Expec
       ];
     case Pc.flushCpu: {
       const c = word(state, CpuField.aux);
-      const exchanged = modelIdToCore(layout, state[layout.active + c]);
-      const reservation = modelIdToCore(layout, t.next[layout.reserved + c]);
+      const exchanged = allocatorId(layout, state[layout.active + c]);
+      const reservation = allocatorId(layout, t.next[layout.reserved + c]);
       return [
         ...(c === 0 ? [] : [before(Op.exchangeActive, c, 0)]),
         afterAccess(Op.exchangeActive, c, exchanged),
@@ -265,14 +252,8 @@ function coreAccesses(model: StepModel, state: Int32Array, t: Transition): Expec
   }
 }
 
-/** The state both sides expose. */
-interface SharedView {
-  readonly generation: number;
-  readonly curIdx: number;
-  readonly active: number[];
-  readonly reserved: number[];
-  readonly allocatedIdx: number[];
-  readonly vmIds: number[];
+/** The state both sides expose: the allocator's, the flush marks, the lock and the hardware. */
+interface SharedView extends AllocatorView {
   readonly flushMarks: number;
   /** The CPU holding the lock, or -1. */
   readonly lockHolder: number;
@@ -283,19 +264,10 @@ interface SharedView {
 
 function modelView(model: StepModel, s: Int32Array): SharedView {
   const { layout } = model;
-  const ids = (from: number, count: number) =>
-    Array.from(s.subarray(from, from + count), (value) => modelIdToCore(layout, value));
   const perCpu = (field: number) =>
     Array.from({ length: layout.cpus }, (_, c) => s[layout.cpuBase + c * CPU_FIELDS + field]);
-  const allocatedIdx: number[] = [];
-  for (let idx = 0; idx < layout.idCount; idx++) if (s[BITMAP] & (1 << idx)) allocatedIdx.push(idx);
   return {
-    generation: s[GENERATION] * layout.idCount,
-    curIdx: s[CUR_IDX],
-    active: ids(layout.active, layout.cpus),
-    reserved: ids(layout.reserved, layout.cpus),
-    allocatedIdx,
-    vmIds: ids(layout.vmId, layout.vms),
+    ...modelAllocatorView(layout, s),
     flushMarks: s[FLUSH_PENDING],
     lockHolder: s[LOCK] - 1,
     tlb: model.trackTlb ? perCpu(CpuField.tlb) : [],
