@@ -27,8 +27,8 @@ export interface SweepCommandOptions {
 
 /**
  * Runs a sweep into `directory` with a progress bar on a terminal (none with `quiet`, see
- * showsProgress): resumable, the results
- * written as sweep.json and sweep.csv at the end. Shared by `vmid sweep` and `vmid study`.
+ * showsProgress): resumable, the results written as sweep.json and sweep.csv at the end.
+ * Shared by `vmid sweep` and `vmid study`.
  */
 export async function runSweepInto(
   config: SweepConfig,
