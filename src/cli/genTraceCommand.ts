@@ -1,5 +1,7 @@
 import { randomInt } from "node:crypto";
-import { closeSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { createWriteStream } from "node:fs";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import {
   generateTrace,
   type TraceGenOptions,
@@ -7,6 +9,7 @@ import {
 } from "../trace/generateTrace.js";
 import { ExitCode } from "./ExitCode.js";
 import { OutputBuffer } from "./OutputBuffer.js";
+import { openOutputTarget } from "./openOutputTarget.js";
 
 /** Options of `vmid gen-trace`; a missing seed is drawn at random and written in the trace. */
 export interface GenTraceCommandOptions extends Omit<TraceGenOptions, "seed"> {
@@ -15,8 +18,9 @@ export interface GenTraceCommandOptions extends Omit<TraceGenOptions, "seed"> {
 }
 
 /**
- * `vmid gen-trace`: writes a seeded random trace to stdout, or to `--output FILE` through a
- * temporary file renamed at the end, so a failed run leaves no half-written trace.
+ * `vmid gen-trace`: writes a seeded random trace to stdout, or to `--output FILE` as
+ * openOutputTarget says (a regular file through a temporary file renamed at the end, so a
+ * failed or interrupted run leaves no half-written trace; a device or a FIFO in place).
  */
 export async function genTraceCommand(options: GenTraceCommandOptions): Promise<number> {
   const resolved: TraceGenOptions = { ...options, seed: options.seed ?? randomInt(0, 2 ** 32 - 1) };
@@ -31,21 +35,20 @@ export async function genTraceCommand(options: GenTraceCommandOptions): Promise<
     out.flush();
     return ExitCode.ok;
   }
-  const temporary = `${options.output}.tmp-${process.pid}`;
+  const target = openOutputTarget(options.output);
   try {
-    const fd = openSync(temporary, "w");
-    try {
-      for (const chunk of generateTrace(resolved)) writeSync(fd, chunk);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temporary, options.output);
+    // Written asynchronously, so a signal is handled while a large trace is being written.
+    await pipeline(
+      Readable.from(generateTrace(resolved)),
+      createWriteStream(target.writePath, {
+        flags: target.flags,
+        fd: target.fd,
+        autoClose: target.fd === undefined,
+      }),
+    );
+    target.commit();
   } catch (error) {
-    rmSync(temporary, { force: true });
-    // Name the file the user asked for, not our temporary one.
-    const fileError = error as NodeJS.ErrnoException;
-    if (typeof fileError?.code === "string") fileError.path = options.output;
-    throw error;
+    target.fail(error);
   }
   return ExitCode.ok;
 }

@@ -1,4 +1,5 @@
 import { SingleBar } from "cli-progress";
+import { onInterrupt } from "./onInterrupt.js";
 
 /** Where progress would go: a stream that may be a terminal. */
 export interface ProgressStream {
@@ -26,7 +27,9 @@ export interface ProgressBar {
 
 /**
  * Starts a progress bar on stderr with cli-progress's `format` (e.g. `{bar} {value}/{total}`)
- * for `total` units of work, or returns undefined when showsProgress says no.
+ * for `total` units of work, or returns undefined when showsProgress says no. The bar hides
+ * the cursor; stopping it (at the end, or on SIGINT/SIGTERM through onInterrupt) draws it a
+ * last time, ends its line and shows the cursor again.
  */
 export function startProgressBar(
   format: string,
@@ -36,5 +39,12 @@ export function startProgressBar(
   if (!showsProgress(process.stderr, process.env, quiet)) return undefined;
   const bar = new SingleBar({ format, stream: process.stderr, hideCursor: true });
   bar.start(total, 0);
-  return bar;
+  const forget = onInterrupt(() => bar.stop());
+  return {
+    update: (done) => bar.update(done),
+    stop: () => {
+      forget();
+      bar.stop();
+    },
+  };
 }

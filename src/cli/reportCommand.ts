@@ -2,6 +2,7 @@ import { buildCharts } from "../report/buildCharts.js";
 import { readSweepOutput } from "../report/readSweepOutput.js";
 import { renderReport } from "../report/renderReport.js";
 import { ExitCode } from "./ExitCode.js";
+import { refuseOutputOverInput } from "./refuseOutputOverInput.js";
 import { writeFileAtomically } from "./writeFileAtomically.js";
 
 /** Options of `vmid report <sweep.json> -o report.html`. */
@@ -15,12 +16,14 @@ export interface ReportCommandOptions {
 }
 
 /**
- * `vmid report`: reads and validates a sweep (bad input throws `VmidInputError`: exit 2),
- * renders the HTML report and writes it through a temporary file in the same directory,
- * renamed at the end, so a failed run leaves no half-written report. Prints one line to
+ * `vmid report`: reads and validates a sweep (bad input throws `VmidInputError`: exit 2, as
+ * does an output that is the input file), renders the HTML report and writes it as
+ * writeFileAtomically does (a regular file through a temporary file renamed at the end), so a
+ * failed run leaves no half-written report. Prints one line to
  * stdout: where it wrote, and how many charts have data.
  */
 export function reportCommand(options: ReportCommandOptions): number {
+  refuseOutputOverInput(options.output, [options.input]);
   const sweep = readSweepOutput(options.input);
   const html = renderReport(sweep, {
     ...(options.title === undefined ? {} : { title: options.title }),

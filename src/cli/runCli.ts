@@ -4,6 +4,7 @@ import { VmidInputError } from "../core/VmidInputError.js";
 import type { SetExit } from "./commands/SetExit.js";
 import { ExitCode } from "./ExitCode.js";
 import { helpSections, helpWidth } from "./helpText.js";
+import { ioErrorWords } from "./ioErrorWords.js";
 
 /** Errors from the file system that mean the user named a file we cannot use, in words. */
 const FILE_ERRORS = new Map([
@@ -67,7 +68,8 @@ async function buildProgram(argv: readonly string[], setExit: SetExit): Promise<
       helpSections([
         {
           text:
-            "Exit codes: 0 ok, 1 violation found, 2 bad input, 3 fault, 4 inconclusive.\n" +
+            "Exit codes: 0 ok, 1 violation found, 2 bad input, 3 fault, 4 inconclusive,\n" +
+            "5 I/O error (disk full...), 130 interrupted (SIGINT), 143 terminated (SIGTERM).\n" +
             "Trace format: see 'vmid help replay'.",
         },
       ]),
@@ -83,6 +85,12 @@ async function buildProgram(argv: readonly string[], setExit: SetExit): Promise<
 function describe(error: unknown): { message: string; code: number } {
   if (error instanceof VmidInputError) return { message: error.message, code: ExitCode.badInput };
   const fileError = error as NodeJS.ErrnoException;
+  const ioWords = ioErrorWords(fileError?.code);
+  if (ioWords !== undefined) {
+    const verb = fileError.syscall === "read" ? "cannot read" : "cannot write to";
+    const path = fileError.path === undefined ? "" : ` '${fileError.path}'`;
+    return { message: `${verb}${path}: ${ioWords} (${fileError.code})`, code: ExitCode.io };
+  }
   const words = typeof fileError?.code === "string" ? FILE_ERRORS.get(fileError.code) : undefined;
   if (words !== undefined) {
     const path = fileError.path ?? "";
@@ -117,6 +125,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       // Commander has printed help, the version or its own error message already.
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
     }
+    // A reader that stopped reading (`| head`) ends the command quietly, as on stdout.
+    if ((error as NodeJS.ErrnoException)?.code === "EPIPE") return ExitCode.ok;
     const { message, code } = describe(error);
     process.stderr.write(`vmid: ${message}\n`);
     return code;

@@ -6,7 +6,10 @@ import { parseSweepConfig } from "../sim/sweep/sweepConfigSchema.js";
 import { sweepPoints } from "../sim/sweep/sweepPoints.js";
 import { defaultJobs } from "./defaultJobs.js";
 import { ExitCode } from "./ExitCode.js";
+import { onInterrupt } from "./onInterrupt.js";
 import { startProgressBar } from "./progressBar.js";
+import { refuseOutputOverInput } from "./refuseOutputOverInput.js";
+import { resumeCommandLine } from "./resumeCommandLine.js";
 import {
   appendFinishedPoint,
   prepareSweepDirectory,
@@ -28,6 +31,7 @@ export interface SweepCommandOptions {
 /**
  * Runs a sweep into `directory` with a progress bar on a terminal (none with `quiet`, see
  * showsProgress): resumable, the results written as sweep.json and sweep.csv at the end.
+ * Interrupted (SIGINT, SIGTERM), it prints the command that continues it.
  * Shared by `vmid sweep` and `vmid study`.
  */
 export async function runSweepInto(
@@ -51,6 +55,12 @@ export async function runSweepInto(
   );
   mkdirSync(directory, { recursive: true });
   const finished = prepareSweepDirectory(directory, config, options);
+  // Registered before the bar, so on a signal the bar's line is finished first.
+  const forgetNote = onInterrupt(() =>
+    process.stderr.write(
+      `vmid: interrupted; the finished points are kept: continue with ${resumeCommandLine(process.argv.slice(2))}\n`,
+    ),
+  );
   const bar = startProgressBar(
     "sweep [{bar}] {value}/{total} points | {duration_formatted} elapsed | ~{eta_formatted} left",
     points.length,
@@ -65,11 +75,14 @@ export async function runSweepInto(
     });
   } finally {
     bar?.stop();
+    forgetNote();
   }
 }
 
 /** `vmid sweep CONFIG --out DIR`: runs a grid of simulations; results to DIR/sweep.{json,csv}. */
 export async function sweepCommand(file: string, options: SweepCommandOptions): Promise<number> {
+  for (const output of Object.values(sweepFiles(options.out)))
+    refuseOutputOverInput(output, [file]);
   const config = parseSweepConfig(readFileSync(file, "utf8"), file);
   const output = await runSweepInto(config, options.out, {
     jobs: options.jobs ?? defaultJobs(),
