@@ -38,8 +38,9 @@ export function startProgressBar(
 ): ProgressBar | undefined {
   if (!showsProgress(process.stderr, process.env, quiet)) return undefined;
   const bar = new SingleBar({ format, stream: process.stderr, hideCursor: true });
-  bar.start(total, 0);
+  // Registered before the bar first shows, so no signal can come between the two.
   const forget = onInterrupt(() => bar.stop());
+  bar.start(total, 0);
   return {
     update: (done) => bar.update(done),
     stop: () => {

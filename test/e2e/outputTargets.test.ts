@@ -247,9 +247,9 @@ describe("an output that is an input", () => {
   for (const via of ["the same path", "a symbolic link", "a hard link"] as const) {
     test(`report S.json -o ${via} to S.json: exit 2, the input untouched`, () => {
       const { dir, input, bytes } = copyFixture();
-      let output = input;
-      if (via === "a symbolic link") symlinkSync(input, (output = join(dir, "link.html")));
-      if (via === "a hard link") linkSync(input, (output = join(dir, "hard.html")));
+      const output = via === "the same path" ? input : join(dir, "report.html");
+      if (via === "a symbolic link") symlinkSync(input, output);
+      if (via === "a hard link") linkSync(input, output);
       const result = runVmid(["report", input, "-o", output]);
       assertInputError(
         result,
