@@ -29,7 +29,10 @@ export function addGenTraceCommand(program: Command, setExit: SetExit): void {
       "PRNG seed 0..4294967295 (default: random, written in the trace)",
       parseCount,
     )
-    .option("-o, --output <FILE>", "write to FILE (atomically) instead of stdout")
+    .option(
+      "-o, --output <FILE>",
+      "write to FILE instead of stdout (atomically; a device or FIFO in place)",
+    )
     .action(async (options) => {
       const { genTraceCommand } = await import("../genTraceCommand.js");
       setExit(await genTraceCommand(options));
