@@ -1,21 +1,14 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { cliPath, makeTempDir, repoRoot, withoutDebug } from "./_support/runVmid.js";
+import { cliPath, makeCaseDirs, repoRoot, withoutDebug } from "./_support/runVmid.js";
 
-const temp = makeTempDir("interrupt");
-after(temp.cleanup);
-
-let made = 0;
-function freshDir(): string {
-  const dir = join(temp.dir, `case-${++made}`);
-  mkdirSync(dir);
-  return dir;
-}
+const { fresh: freshDir, cleanup } = makeCaseDirs("interrupt");
+after(cleanup);
 
 /** Waits, polling, until `ready()` holds (the test's own timeout bounds the wait). */
 async function until(ready: () => boolean): Promise<void> {

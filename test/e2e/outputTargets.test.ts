@@ -20,23 +20,16 @@ import {
   assertNoStack,
   assertOk,
   cliPath,
-  makeTempDir,
+  makeCaseDirs,
   repoRoot,
   runVmid,
+  SMALLEST_SWEEP,
   type VmidResult,
   withoutDebug,
 } from "./_support/runVmid.js";
 
-const temp = makeTempDir("outputs");
-after(temp.cleanup);
-
-/** A fresh directory under the test's temporary directory. */
-let made = 0;
-function freshDir(): string {
-  const dir = join(temp.dir, `case-${++made}`);
-  mkdirSync(dir);
-  return dir;
-}
+const { fresh: freshDir, cleanup } = makeCaseDirs("outputs");
+after(cleanup);
 
 /** Asserts that no temporary file (`NAME.tmp-PID`) is left in `dir`. */
 function assertNoTemporary(dir: string): void {
@@ -211,15 +204,7 @@ describe("-o on what is not a regular file", () => {
     symlinkSync(join(dir, "kept.json"), join(out, "sweep.json"));
     symlinkSync(join(dir, "kept.csv"), join(out, "sweep.csv"));
     const config = join(dir, "config.json");
-    writeFileSync(
-      config,
-      JSON.stringify({
-        seed: 3,
-        base: { bits: 8, cpus: 8, vms: 50, slices: 2000 },
-        grid: {},
-        policies: [{ strategy: "scan", flush: "broadcast" }],
-      }),
-    );
+    writeFileSync(config, SMALLEST_SWEEP);
     const result = runVmid(["sweep", config, "-o", out, "--jobs", "1"]);
     assert.equal(result.status, 0, result.stderr);
     assert.ok(lstatSync(join(out, "sweep.json")).isSymbolicLink(), "sweep.json was replaced");
@@ -266,12 +251,7 @@ describe("an output that is an input", () => {
   test("sweep DIR/sweep.json -o DIR --force: exit 2, the configuration untouched", () => {
     const dir = freshDir();
     const config = join(dir, "sweep.json");
-    const text = JSON.stringify({
-      seed: 3,
-      base: { bits: 8, cpus: 8, vms: 50, slices: 2000 },
-      grid: {},
-      policies: [{ strategy: "scan", flush: "broadcast" }],
-    });
+    const text = SMALLEST_SWEEP;
     writeFileSync(config, text);
     const result = runVmid(["sweep", config, "-o", dir, "--force", "--jobs", "1"]);
     assertInputError(result, `the output '${config}' is the input '${config}'`, /same file/);

@@ -9,23 +9,15 @@ import {
   makeTempDir,
   repoRoot,
   runVmid,
+  SMALLEST_SWEEP,
   withoutDebug,
 } from "./_support/runVmid.js";
 
 const temp = makeTempDir("progress");
 after(temp.cleanup);
 
-// One point (8 CPUs, 50 VMs, bits 8) and one policy: the smallest sweep.
 const sweepConfig = join(temp.dir, "config.json");
-writeFileSync(
-  sweepConfig,
-  JSON.stringify({
-    seed: 3,
-    base: { bits: 8, cpus: 8, vms: 50, slices: 2000 },
-    grid: {},
-    policies: [{ strategy: "scan", flush: "broadcast" }],
-  }),
-);
+writeFileSync(sweepConfig, SMALLEST_SWEEP);
 
 let sweeps = 0;
 

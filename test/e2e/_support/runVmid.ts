@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -120,6 +120,31 @@ export function makeTempDir(prefix: string): { dir: string; cleanup: () => void 
   const dir = mkdtempSync(join(tmpdir(), `vmid-e2e-${prefix}-`));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * A temporary directory for a test file, with `fresh()` giving each test case an empty
+ * subdirectory of its own; `cleanup` removes them all.
+ */
+export function makeCaseDirs(prefix: string): { fresh: () => string; cleanup: () => void } {
+  const { dir, cleanup } = makeTempDir(prefix);
+  let made = 0;
+  return {
+    fresh: () => {
+      const fresh = join(dir, `case-${++made}`);
+      mkdirSync(fresh);
+      return fresh;
+    },
+    cleanup,
+  };
+}
+
+/** The smallest sweep configuration: one point (8 CPUs, 50 VMs, bits 8) and one policy. */
+export const SMALLEST_SWEEP = JSON.stringify({
+  seed: 3,
+  base: { bits: 8, cpus: 8, vms: 50, slices: 2000 },
+  grid: {},
+  policies: [{ strategy: "scan", flush: "broadcast" }],
+});
 
 /** Counts the newline bytes in a chunk. */
 export function countNewlines(chunk: Buffer): number {
