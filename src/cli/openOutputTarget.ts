@@ -1,4 +1,5 @@
 import {
+  chmodSync,
   lstatSync,
   readlinkSync,
   realpathSync,
@@ -23,8 +24,6 @@ export interface OutputTarget {
   readonly fd?: number;
   /** How to open it (`"a"` for an open file reached through /proc, so `>>` still appends). */
   readonly flags: "w" | "a";
-  /** Whether the target is replaced whole at `commit` (false: written in place). */
-  readonly atomic: boolean;
   /** Renames the temporary file over the target (nothing to do in place). */
   commit(): void;
   /**
@@ -92,8 +91,9 @@ function naming(error: unknown, path: string): unknown {
  * Opens the output target `path` (as `-o` names it) the way its kind of file needs:
  *
  * - a regular file, or a path where nothing exists yet: replaced atomically, through a
- *   temporary file `REAL.tmp-PID` beside it, renamed over it at `commit`; a failed or
- *   interrupted write (SIGINT, SIGTERM: see onInterrupt) leaves the target as it was;
+ *   temporary file `REAL.tmp-PID` beside it, renamed over it at `commit` (with the replaced
+ *   file's permissions); a failed or interrupted write (SIGINT, SIGTERM: see onInterrupt)
+ *   leaves the target as it was;
  * - a symbolic link: followed, and the file it leads to replaced or created as above (the
  *   link stays a link);
  * - a character device (`/dev/null`, a terminal, `/dev/full`) or a FIFO: written in place,
@@ -102,7 +102,7 @@ function naming(error: unknown, path: string): unknown {
  * - anything else (a directory, a socket, a block device): refused, VmidInputError.
  */
 export function openOutputTarget(path: string): OutputTarget {
-  let followed: ReturnType<typeof followLinks>;
+  let followed: Followed;
   try {
     followed = followLinks(path);
   } catch (error) {
@@ -119,7 +119,6 @@ export function openOutputTarget(path: string): OutputTarget {
       writePath: real,
       fd,
       flags: inProc && stats.isFile() ? "a" : "w",
-      atomic: false,
       commit: () => {},
       fail: (error) => {
         throw naming(error, path);
@@ -132,8 +131,9 @@ export function openOutputTarget(path: string): OutputTarget {
   return {
     writePath: temporary,
     flags: "w",
-    atomic: true,
     commit: () => {
+      // The replaced file keeps its permissions (a private 0600 file stays private).
+      if (stats !== undefined) chmodSync(temporary, stats.mode & 0o7777);
       renameSync(temporary, real);
       forget();
     },

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import {
+  chmodSync,
   copyFileSync,
   linkSync,
   lstatSync,
@@ -9,6 +10,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -81,6 +83,19 @@ describe("-o on what is not a regular file", () => {
     assertOk(runVmid([...traceArgs, "-o", link]));
     assert.ok(lstatSync(link).isSymbolicLink(), "the link was replaced");
     assert.equal(readlinkSync(link), "target.trace");
+    assert.equal(readFileSync(file, "utf8"), expectedTrace());
+    assertNoTemporary(dir);
+  });
+
+  // Proves replacing a regular file keeps its permissions: a private (0600) trace stays
+  // private, not widened to what a new file would get (0644 under the usual umask).
+  test("gen-trace -o FILE replaces a 0600 file with a 0600 file", () => {
+    const dir = freshDir();
+    const file = join(dir, "private.trace");
+    writeFileSync(file, "previous\n", { mode: 0o600 });
+    chmodSync(file, 0o600);
+    assertOk(runVmid([...traceArgs, "-o", file]));
+    assert.equal(statSync(file).mode & 0o777, 0o600);
     assert.equal(readFileSync(file, "utf8"), expectedTrace());
     assertNoTemporary(dir);
   });
