@@ -10,6 +10,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { VmidInputError } from "../core/VmidInputError.js";
+import { errorNamingPath } from "./errorNamingPath.js";
 import { onInterrupt } from "./onInterrupt.js";
 
 /** Where a command writes an output file it was given (`-o FILE`), and how it finishes. */
@@ -80,13 +81,6 @@ function followLinks(path: string): Followed {
   throw new VmidInputError(`cannot write to '${path}': more than ${MAX_LINKS} symbolic links`);
 }
 
-/** Names `path` in a file-system error, so the message is about the file the user gave. */
-function naming(error: unknown, path: string): unknown {
-  const fileError = error as NodeJS.ErrnoException;
-  if (typeof fileError?.code === "string") fileError.path = path;
-  return error;
-}
-
 /**
  * Opens the output target `path` (as `-o` names it) the way its kind of file needs:
  *
@@ -106,7 +100,7 @@ export function openOutputTarget(path: string): OutputTarget {
   try {
     followed = followLinks(path);
   } catch (error) {
-    throw error instanceof VmidInputError ? error : naming(error, path);
+    throw error instanceof VmidInputError ? error : errorNamingPath(error, path);
   }
   const { real, stats, fd } = followed;
   const inProc = real.startsWith("/proc/");
@@ -121,7 +115,7 @@ export function openOutputTarget(path: string): OutputTarget {
       flags: inProc && stats.isFile() ? "a" : "w",
       commit: () => {},
       fail: (error) => {
-        throw naming(error, path);
+        throw errorNamingPath(error, path);
       },
     };
   }
@@ -140,7 +134,7 @@ export function openOutputTarget(path: string): OutputTarget {
     fail: (error) => {
       rmSync(temporary, { force: true });
       forget();
-      throw naming(error, path);
+      throw errorNamingPath(error, path);
     },
   };
 }

@@ -87,9 +87,10 @@ function describe(error: unknown): { message: string; code: number } {
   const fileError = error as NodeJS.ErrnoException;
   const ioWords = ioErrorWords(fileError?.code);
   if (ioWords !== undefined) {
-    const verb = fileError.syscall === "read" ? "cannot read" : "cannot write to";
-    const path = fileError.path === undefined ? "" : ` '${fileError.path}'`;
-    return { message: `${verb}${path}: ${ioWords} (${fileError.code})`, code: ExitCode.io };
+    const reading = fileError.syscall === "read";
+    const file = fileError.path === undefined ? "" : `${reading ? "" : " to"} '${fileError.path}'`;
+    const message = `cannot ${reading ? "read" : "write"}${file}: ${ioWords} (${fileError.code})`;
+    return { message, code: ExitCode.io };
   }
   const words = typeof fileError?.code === "string" ? FILE_ERRORS.get(fileError.code) : undefined;
   if (words !== undefined) {

@@ -4,6 +4,7 @@ import { VmidInputError } from "../core/VmidInputError.js";
 import { sweepCsv } from "../report/sweepCsv.js";
 import type { FinishedPoint } from "../sim/sweep/runSweep.js";
 import type { SweepConfig, SweepOutput } from "../sim/sweep/SweepOutput.js";
+import { errorNamingPath } from "./errorNamingPath.js";
 import { writeFileAtomically } from "./writeFileAtomically.js";
 
 /** The files a sweep keeps in its output directory. */
@@ -85,7 +86,12 @@ function differentConfig(directory: string): VmidInputError {
 
 /** Appends a finished point to the partial file (one line, written in one call). */
 export function appendFinishedPoint(directory: string, point: number, entry: FinishedPoint): void {
-  appendFileSync(sweepFiles(directory).partial, `${JSON.stringify({ point, ...entry })}\n`);
+  const { partial } = sweepFiles(directory);
+  try {
+    appendFileSync(partial, `${JSON.stringify({ point, ...entry })}\n`);
+  } catch (error) {
+    throw errorNamingPath(error, partial); // a failed write (disk full) names no file
+  }
 }
 
 /** Writes sweep.json and sweep.csv, then drops the partial file. */
