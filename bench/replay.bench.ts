@@ -13,7 +13,7 @@
  */
 import { openSync, writeFileSync, writeSync } from "node:fs";
 import { OutputBuffer } from "../src/cli/OutputBuffer.js";
-import { readFileChunks } from "../src/cli/readFileChunks.js";
+import { readFileChunks } from "../src/_internal/readFileChunks.js";
 import { textReplaySink } from "../src/cli/replaySinks.js";
 import type { StrategyName } from "../src/core/strategies/ReservedLookup.js";
 import { STRATEGY_NAMES } from "../src/core/strategies/ReservedLookup.js";

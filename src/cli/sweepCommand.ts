@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { readInputFile } from "../_internal/readInputFile.js";
 import { requireInput } from "../_internal/requireInput.js";
 import { runSweep } from "../sim/sweep/runSweep.js";
 import type { SweepConfig, SweepOutput } from "../sim/sweep/SweepOutput.js";
@@ -70,7 +71,7 @@ export async function runSweepInto(
 
 /** `vmid sweep CONFIG --out DIR`: runs a grid of simulations; results to DIR/sweep.{json,csv}. */
 export async function sweepCommand(file: string, options: SweepCommandOptions): Promise<number> {
-  const config = parseSweepConfig(readFileSync(file, "utf8"), file);
+  const config = parseSweepConfig(readInputFile(file), file);
   const output = await runSweepInto(config, options.out, {
     jobs: options.jobs ?? defaultJobs(),
     resume: options.resume,
