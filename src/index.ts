@@ -62,6 +62,7 @@ export {
 export {
   type FinishedPoint,
   lockOps,
+  MAX_SWEEP_POINTS,
   type Policy,
   type PolicyMetrics,
   type Popularity,

@@ -13,6 +13,7 @@ export type {
   WorkloadStats,
 } from "./SimOptions.js";
 export { PROGRESS_EVERY_SLICES, type SimHooks, simulate } from "./simulate.js";
+export { MAX_SWEEP_POINTS } from "./sweep/gridSizeProblem.js";
 export { type FinishedPoint, runSweep, type SweepRunOptions } from "./sweep/runSweep.js";
 export { STUDY_SWEEP } from "./sweep/STUDY_SWEEP.js";
 export type {

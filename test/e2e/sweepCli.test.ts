@@ -161,6 +161,22 @@ describe("vmid sweep: bad input exits 2 with the file and what is wrong, writing
       }),
       /every point of the grid is invalid \(first: bits 8 gives 255 usable VMIDs for 300 CPUs/,
     ],
+    [
+      "grid too large",
+      // cpus 300..399 (100 values) x vms 1..101 (101 values): 10,100 points, over the limit of
+      // 10,000; counted, not expanded. (Every point is also invalid at 8 bits, 255 usable ids
+      // for 300+ CPUs: a vmid without the limit enumerates them all and says that instead.)
+      JSON.stringify({
+        seed: 1,
+        base: { bits: 8 },
+        grid: {
+          cpus: Array.from({ length: 100 }, (_, i) => 300 + i),
+          vms: Array.from({ length: 101 }, (_, i) => 1 + i),
+        },
+        policies: [{ strategy: "scan", flush: "broadcast" }],
+      }),
+      /bad-grid-too-large\.json: not a valid sweep configuration:\n {2}grid: the grid has 10,100 points \(cpus 100 x vms 101\), more than the 10,000 one sweep may run: split it into several sweeps\n$/,
+    ],
   ];
   for (const [name, text, pattern] of cases) {
     test(name, () => {

@@ -3,6 +3,7 @@ import { formatIssuePath, parseJsonText } from "../../_internal/parseJsonText.js
 import { FLUSH_POLICIES } from "../../core/FlushPolicy.js";
 import { STRATEGY_NAMES } from "../../core/strategies/ReservedLookup.js";
 import { VmidInputError } from "../../core/VmidInputError.js";
+import { gridSizeProblem } from "./gridSizeProblem.js";
 import type { SweepConfig } from "./SweepOutput.js";
 
 /**
@@ -57,6 +58,10 @@ export const sweepConfigSchema = z.strictObject({
       popularity: values(popularity),
     })
     .partial()
+    .superRefine((grid, context) => {
+      const tooLarge = gridSizeProblem(grid);
+      if (tooLarge !== undefined) context.addIssue({ code: "custom", message: tooLarge });
+    })
     .default({}),
   policies: z
     .array(policySchema)
