@@ -51,7 +51,8 @@ export async function runSweepInto(
     `every point of the grid is invalid (first: ${skipped[0]?.reason ?? "an empty grid"})`,
   );
   mkdirSync(directory, { recursive: true });
-  const finished = prepareSweepDirectory(directory, config, options);
+  const runnable = new Set(points.map(({ point }) => point));
+  const finished = prepareSweepDirectory(directory, { config, runnable }, options);
   const bar = startProgressBar(
     "sweep [{bar}] {value}/{total} points | {duration_formatted} elapsed | ~{eta_formatted} left",
     points.length,

@@ -1,4 +1,4 @@
-import { formatIssuePath, parseJsonText } from "../_internal/parseJsonText.js";
+import { formatFirstIssue, parseJsonText } from "../_internal/parseJsonText.js";
 import { readInputFile } from "../_internal/readInputFile.js";
 import { VmidInputError } from "../core/VmidInputError.js";
 import type { SweepOutput } from "../sim/sweep/SweepOutput.js";
@@ -32,11 +32,7 @@ export function parseSweepOutput(text: string, name: string): SweepOutput {
   }
   const parsed = sweepOutputSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const more = parsed.error.issues.length - 1;
-    throw new VmidInputError(
-      `${name}: ${formatIssuePath(issue.path)}: ${issue.message}${more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : ""}`,
-    );
+    throw new VmidInputError(`${name}: ${formatFirstIssue(parsed.error.issues)}`);
   }
   return parsed.data;
 }
