@@ -224,7 +224,8 @@ describe("vmid sweep --resume of a damaged directory", () => {
           }),
         ].join("\n")}\n`,
       }),
-      (dir) => `${dir}/sweep.partial.jsonl:2: rows[1].cpus: Too small: expected number to be >=1`,
+      (dir) =>
+        `${dir}/sweep.partial.jsonl:2: rows[1].cpus: must be an integer from 1 to 4,096 (got -8)`,
     ],
     [
       "a complete line that is not JSON",
@@ -282,7 +283,7 @@ describe("vmid sweep: bad input exits 2 with the file and what is wrong, writing
     [
       "schema",
       JSON.stringify({ seed: 1, grid: { bits: [99] }, policies: [] }),
-      /bad-schema\.json: not a valid sweep configuration:\n {2}grid\.bits\[0\]: Too big[^\n]*\n {2}policies: Too small/,
+      /bad-schema\.json: not a valid sweep configuration:\n {2}grid\.bits\[0\]: must be an integer from 2 to 24 \(got 99\)\n {2}policies: Too small/,
     ],
     [
       "all points invalid",
