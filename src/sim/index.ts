@@ -4,7 +4,9 @@
  */
 
 export { type LockCostCounts, lockOps } from "./lockCostModel.js";
+export { describeRange, inRange, type NumberRange } from "./NumberRange.js";
 export { type Policy, policyLabel } from "./Policy.js";
+export { POPULARITIES, SIM_PARAMETERS, type SimParameter } from "./SIM_PARAMETERS.js";
 export type {
   PolicyMetrics,
   Popularity,
