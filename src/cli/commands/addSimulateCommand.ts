@@ -10,10 +10,16 @@ import type { SetExit } from "./SetExit.js";
 function numberOption(name: NumericSimParameter): Option {
   const { flag, placeholder, meaning, range } = SIM_PARAMETERS[name];
   const described = `${meaning}; ${describeRange(range)}`;
-  const option = new Option(`${flag} <${placeholder}>`, described).argParser(parseSimNumber(name));
-  return name === "seed"
-    ? option.default(undefined, "random, printed")
-    : option.default(SIM_DEFAULTS[name]);
+  if (name === "seed") {
+    // No default value: a random seed, drawn when the command runs and printed.
+    return new Option(
+      `${flag} <${placeholder}>`,
+      `${described} (default: random, printed)`,
+    ).argParser(parseSimNumber(name));
+  }
+  return new Option(`${flag} <${placeholder}>`, described)
+    .argParser(parseSimNumber(name))
+    .default(SIM_DEFAULTS[name]);
 }
 
 /** Defines `vmid simulate`; the simulator loads only when it runs. */
