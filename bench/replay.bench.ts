@@ -12,8 +12,8 @@
  * Run: npm run bench  (or node dist/bench/replay.bench.js after npm run build)
  */
 import { openSync, writeFileSync, writeSync } from "node:fs";
+import { readFileChunks } from "../src/_internal/readFileChunks.js";
 import { OutputBuffer } from "../src/cli/OutputBuffer.js";
-import { readFileChunks } from "../src/cli/readFileChunks.js";
 import { textReplaySink } from "../src/cli/replaySinks.js";
 import type { StrategyName } from "../src/core/strategies/ReservedLookup.js";
 import { STRATEGY_NAMES } from "../src/core/strategies/ReservedLookup.js";

@@ -62,6 +62,8 @@ export {
 export {
   type FinishedPoint,
   lockOps,
+  MAX_SWEEP_POINTS,
+  type NumberRange,
   type Policy,
   type PolicyMetrics,
   type Popularity,
@@ -69,7 +71,9 @@ export {
   policyLabel,
   runSweep,
   SIM_DEFAULTS,
+  SIM_PARAMETERS,
   type SimOptions,
+  type SimParameter,
   type SimResult,
   type SkippedPoint,
   STUDY_SWEEP,

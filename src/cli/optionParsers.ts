@@ -1,8 +1,6 @@
 import { InvalidArgumentError } from "commander";
-import { FLUSH_POLICIES } from "../core/FlushPolicy.js";
 import { MUTANT_NAMES, type MutantName } from "../core/Mutant.js";
 import { STRATEGY_NAMES, type StrategyName } from "../core/strategies/ReservedLookup.js";
-import type { Policy } from "../sim/Policy.js";
 
 /** Parses a non-negative decimal integer option (underscores allowed: 2_000_000). */
 export function parseCount(text: string): number {
@@ -38,22 +36,4 @@ export function parseMutant(text: string): MutantName {
     throw new InvalidArgumentError(`expected one of ${MUTANT_NAMES.join(", ")}, got '${text}'.`);
   }
   return found;
-}
-
-/** Every policy name `--policy` accepts: `strategy/flush`. */
-export const POLICY_NAMES = STRATEGY_NAMES.flatMap((strategy) =>
-  FLUSH_POLICIES.map((flush) => `${strategy}/${flush}`),
-);
-
-/** Parses a repeatable `strategy/flush` policy option, appending it to those given before. */
-export function parsePolicy(text: string, previous: Policy[] | undefined): Policy[] {
-  const [strategy, flush] = text.split("/");
-  const policy = {
-    strategy: STRATEGY_NAMES.find((name) => name === strategy),
-    flush: FLUSH_POLICIES.find((name) => name === flush),
-  };
-  if (policy.strategy === undefined || policy.flush === undefined) {
-    throw new InvalidArgumentError(`expected one of ${POLICY_NAMES.join(", ")}, got '${text}'.`);
-  }
-  return [...(previous ?? []), { strategy: policy.strategy, flush: policy.flush }];
 }

@@ -1,9 +1,9 @@
+import { readFileChunks } from "../_internal/readFileChunks.js";
 import type { StrategyName } from "../core/strategies/ReservedLookup.js";
 import { replayTrace } from "../trace/replayTrace.js";
 import { ExitCode } from "./ExitCode.js";
 import { formatReplaySummary, replaySummaryJson } from "./formatReplaySummary.js";
 import { OutputBuffer } from "./OutputBuffer.js";
-import { readFileChunks } from "./readFileChunks.js";
 import { jsonReplaySink, textReplaySink } from "./replaySinks.js";
 
 /** Options of `vmid replay`. */
@@ -31,7 +31,7 @@ export async function replayCommand(file: string, options: ReplayCommandOptions)
     }
     return ExitCode.ok;
   } catch (error) {
-    // A read error (EISDIR, EIO) carries no path: name the file the user gave.
+    // A read error (EIO) carries no path: name the file the user gave.
     const fileError = error as NodeJS.ErrnoException;
     if (typeof fileError?.code === "string" && fileError.path === undefined) fileError.path = file;
     throw error;

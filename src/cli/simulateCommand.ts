@@ -1,7 +1,10 @@
 import { randomInt } from "node:crypto";
+import { VmidInputError } from "../core/VmidInputError.js";
 import type { Policy } from "../sim/Policy.js";
+import { SIM_PARAMETERS } from "../sim/SIM_PARAMETERS.js";
 import type { Popularity, SimOptions } from "../sim/SimOptions.js";
 import { simulate } from "../sim/simulate.js";
+import { validateSimOptions } from "../sim/validateSimOptions.js";
 import { ExitCode } from "./ExitCode.js";
 import { formatSimResult } from "./formatSimResult.js";
 import { startProgressBar } from "./progressBar.js";
@@ -27,8 +30,20 @@ export interface SimulateCommandOptions {
   readonly quiet?: boolean;
 }
 
-/** `vmid simulate`: one simulated host, every policy over the same workload. */
-export function simulateCommand(options: SimulateCommandOptions): number {
+/**
+ * `vmid simulate`: one simulated host, every policy over the same workload. `explicit` lists
+ * the options the user gave: `--zipf-skew` without `--popularity zipf` would change nothing,
+ * so it is an error. Options out of range are errors naming the flag (`--slice-us`).
+ */
+export function simulateCommand(
+  options: SimulateCommandOptions,
+  explicit: ReadonlySet<string>,
+): number {
+  if (explicit.has("zipfSkew") && options.popularity !== "zipf") {
+    throw new VmidInputError(
+      `--zipf-skew applies only with --popularity zipf (got --popularity ${options.popularity})`,
+    );
+  }
   const sim: SimOptions = {
     seed: options.seed ?? randomInt(0, 2 ** 32 - 1),
     cpus: options.cpus,
@@ -45,6 +60,7 @@ export function simulateCommand(options: SimulateCommandOptions): number {
     policies: options.policy,
     sampleEvery: options.sampleEvery,
   };
+  validateSimOptions(sim, (option) => SIM_PARAMETERS[option].flag);
   const bar = startProgressBar(
     "simulate [{bar}] {percentage}% | {value}/{total} slices | ~{eta_formatted} left",
     sim.slices,

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { readInputFile } from "../_internal/readInputFile.js";
 import { requireInput } from "../_internal/requireInput.js";
 import { runSweep } from "../sim/sweep/runSweep.js";
 import type { SweepConfig, SweepOutput } from "../sim/sweep/SweepOutput.js";
@@ -54,7 +55,8 @@ export async function runSweepInto(
     `every point of the grid is invalid (first: ${skipped[0]?.reason ?? "an empty grid"})`,
   );
   mkdirSync(directory, { recursive: true });
-  const finished = prepareSweepDirectory(directory, config, options);
+  const runnable = new Set(points.map(({ point }) => point));
+  const finished = prepareSweepDirectory(directory, { config, runnable }, options);
   // Registered before the bar, so on a signal the bar's line is finished first.
   const forgetNote = onInterrupt(() =>
     process.stderr.write(
@@ -83,7 +85,7 @@ export async function runSweepInto(
 export async function sweepCommand(file: string, options: SweepCommandOptions): Promise<number> {
   for (const output of Object.values(sweepFiles(options.out)))
     refuseOutputOverInput(output, [file]);
-  const config = parseSweepConfig(readFileSync(file, "utf8"), file);
+  const config = parseSweepConfig(readInputFile(file), file);
   const output = await runSweepInto(config, options.out, {
     jobs: options.jobs ?? defaultJobs(),
     resume: options.resume,

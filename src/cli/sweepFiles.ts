@@ -1,10 +1,11 @@
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { VmidInputError } from "../core/VmidInputError.js";
 import { sweepCsv } from "../report/sweepCsv.js";
 import type { FinishedPoint } from "../sim/sweep/runSweep.js";
-import type { SweepConfig, SweepOutput } from "../sim/sweep/SweepOutput.js";
+import type { SweepOutput } from "../sim/sweep/SweepOutput.js";
 import { errorNamingPath } from "./errorNamingPath.js";
+import { type ResumedSweep, type ResumeTarget, readFinishedPoints } from "./readFinishedPoints.js";
 import { writeFileAtomically } from "./writeFileAtomically.js";
 
 /** The files a sweep keeps in its output directory. */
@@ -17,30 +18,22 @@ export function sweepFiles(directory: string) {
   };
 }
 
-/** JSON with object keys sorted, so two equal configurations compare equal as text. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
-}
-
 /**
- * Prepares `directory` for a sweep of `config` and returns the points already finished there.
- * A directory that already holds a sweep is an error unless `resume` (continue it: the
- * configuration must be the same) or `force` (start over). Resuming reads the finished
- * points back from the partial file (a last line cut short by an interruption is ignored) or,
- * if the sweep had finished, from sweep.json.
+ * Prepares `directory` for a sweep of `target.config` and returns the points already finished
+ * there. A directory that already holds a sweep is an error unless `resume` (continue it: the
+ * configuration must be the same, and what the directory holds must validate, see
+ * readFinishedPoints) or `force` (start over). A partial file's last line cut short by an
+ * interruption is cut off, so that its point runs again and the next line starts clean.
  */
 export function prepareSweepDirectory(
   directory: string,
-  config: SweepConfig,
+  target: ResumeTarget,
   mode: { readonly resume: boolean; readonly force: boolean },
 ): Map<number, FinishedPoint> {
   const files = sweepFiles(directory);
-  const started = existsSync(files.partial) || existsSync(files.json);
-  const finished = new Map<number, FinishedPoint>();
+  const hasPartial = existsSync(files.partial);
+  const started = hasPartial || existsSync(files.json);
+  let resumed: ResumedSweep = { finished: new Map() };
   if (started && mode.force) {
     for (const file of Object.values(files)) rmSync(file, { force: true });
   } else if (started && !mode.resume) {
@@ -48,40 +41,16 @@ export function prepareSweepDirectory(
       `${directory} already holds a sweep: pass --resume to continue it, or --force to start over`,
     );
   } else if (started) {
-    const expected = canonicalJson(config);
-    if (existsSync(files.partial)) {
-      const lines = readFileSync(files.partial, "utf8").split("\n");
-      const header = JSON.parse(lines[0]) as { config: unknown };
-      if (canonicalJson(header.config) !== expected) throw differentConfig(directory);
-      for (const line of lines.slice(1)) {
-        if (line === "") continue;
-        let entry: { point: number } & FinishedPoint;
-        try {
-          entry = JSON.parse(line);
-        } catch {
-          continue; // a line the interruption cut short: that point runs again
-        }
-        finished.set(entry.point, { rows: entry.rows, elapsedMs: entry.elapsedMs });
-      }
-    } else {
-      const output = JSON.parse(readFileSync(files.json, "utf8")) as SweepOutput;
-      if (canonicalJson(output.config) !== expected) throw differentConfig(directory);
-      for (const point of new Set(output.rows.map((row) => row.point))) {
-        const rows = output.rows.filter((row) => row.point === point);
-        finished.set(point, { rows, elapsedMs: rows[0].pointElapsedMs });
-      }
-    }
+    resumed = readFinishedPoints(files, directory, target, hasPartial);
   }
-  if (!existsSync(files.partial)) {
-    writeFileSync(files.partial, `${JSON.stringify({ format: "vmid-sweep-partial", config })}\n`);
+  if (resumed.keepBytes !== undefined && resumed.keepBytes > 0) {
+    truncateSync(files.partial, resumed.keepBytes);
+  } else {
+    // No partial file, or an empty one (nothing done yet): start it with the header.
+    const header = { format: "vmid-sweep-partial", config: target.config };
+    writeFileSync(files.partial, `${JSON.stringify(header)}\n`);
   }
-  return finished;
-}
-
-function differentConfig(directory: string): VmidInputError {
-  return new VmidInputError(
-    `${directory} holds a sweep of a different configuration: use another directory, or --force to start over`,
-  );
+  return resumed.finished;
 }
 
 /** Appends a finished point to the partial file (one line, written in one call). */

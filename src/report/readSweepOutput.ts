@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { formatIssuePath, parseJsonText } from "../_internal/parseJsonText.js";
+import { formatFirstIssue, parseJsonText } from "../_internal/parseJsonText.js";
+import { readInputFile } from "../_internal/readInputFile.js";
 import { VmidInputError } from "../core/VmidInputError.js";
 import type { SweepOutput } from "../sim/sweep/SweepOutput.js";
 import { sweepOutputSchema } from "./sweepOutputSchema.js";
@@ -7,11 +7,11 @@ import { sweepOutputSchema } from "./sweepOutputSchema.js";
 /**
  * Reads and validates a `sweep.json` written by `vmid sweep`. Throws `VmidInputError` naming
  * the file and what is wrong: a JSON syntax error with its line and column, or the first
- * field the schema rejects as a path (`rows[3].cpus`). File-system errors (no such file)
- * are thrown as they are, with the path, for the CLI to word.
+ * field the schema rejects as a path (`rows[3].cpus`), or a directory given as the file.
+ * File-system errors (no such file) are thrown as they are, with the path, for the CLI to word.
  */
 export function readSweepOutput(path: string): SweepOutput {
-  return parseSweepOutput(readFileSync(path, "utf8"), path);
+  return parseSweepOutput(readInputFile(path), path);
 }
 
 /** Validates a sweep's JSON text; `name` is the file named in errors. */
@@ -32,11 +32,7 @@ export function parseSweepOutput(text: string, name: string): SweepOutput {
   }
   const parsed = sweepOutputSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const more = parsed.error.issues.length - 1;
-    throw new VmidInputError(
-      `${name}: ${formatIssuePath(issue.path)}: ${issue.message}${more > 0 ? ` (and ${more} more problem${more === 1 ? "" : "s"})` : ""}`,
-    );
+    throw new VmidInputError(`${name}: ${formatFirstIssue(parsed.error.issues)}`);
   }
   return parsed.data;
 }

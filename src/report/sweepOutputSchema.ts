@@ -40,7 +40,8 @@ const policyMetrics = {
   slowPathNsMean: real,
 };
 
-const sweepRow = z.strictObject({
+/** The zod schema of one `SweepRow` (in sweep.json and in a sweep's partial file alike). */
+export const sweepRowSchema = z.strictObject({
   ...policyMetrics,
   point: count,
   seed: sweepConfigSchema.shape.seed,
@@ -62,7 +63,7 @@ export const sweepOutputSchema = z.strictObject({
   format: z.literal("vmid-sweep"),
   version: z.literal(1),
   config: sweepConfigSchema,
-  rows: z.array(sweepRow),
+  rows: z.array(sweepRowSchema),
   skipped: z.array(skippedPoint),
   points: count,
   elapsedMs: real,

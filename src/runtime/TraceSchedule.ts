@@ -1,4 +1,4 @@
-import { createReadStream } from "node:fs";
+import { readFileChunks } from "../_internal/readFileChunks.js";
 import { TraceParser } from "../trace/TraceParser.js";
 
 /**
@@ -39,8 +39,7 @@ export async function loadTraceSchedule(file: string): Promise<TraceSchedule> {
       events++;
     },
   });
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }))
-    parser.push(chunk as Buffer);
+  for await (const chunk of readFileChunks(file)) parser.push(chunk);
   parser.end();
   return {
     file,

@@ -4,7 +4,9 @@
  */
 
 export { type LockCostCounts, lockOps } from "./lockCostModel.js";
+export { describeRange, inRange, type NumberRange } from "./NumberRange.js";
 export { type Policy, policyLabel } from "./Policy.js";
+export { POPULARITIES, SIM_PARAMETERS, type SimParameter } from "./SIM_PARAMETERS.js";
 export type {
   PolicyMetrics,
   Popularity,
@@ -13,6 +15,7 @@ export type {
   WorkloadStats,
 } from "./SimOptions.js";
 export { PROGRESS_EVERY_SLICES, type SimHooks, simulate } from "./simulate.js";
+export { MAX_SWEEP_POINTS } from "./sweep/gridSizeProblem.js";
 export { type FinishedPoint, runSweep, type SweepRunOptions } from "./sweep/runSweep.js";
 export { STUDY_SWEEP } from "./sweep/STUDY_SWEEP.js";
 export type {

@@ -1,22 +1,20 @@
 import { requireInput } from "../_internal/requireInput.js";
-import { requireSeed } from "../_internal/scheduleChecks.js";
 import { FLUSH_POLICIES } from "../core/FlushPolicy.js";
 import { STRATEGY_NAMES } from "../core/strategies/ReservedLookup.js";
-import { MAX_BITS, validateConfig } from "../core/validateConfig.js";
+import { validateConfig } from "../core/validateConfig.js";
+import { describeRange, inRange } from "./NumberRange.js";
 import { type Policy, policyLabel } from "./Policy.js";
+import { POPULARITIES, SIM_PARAMETERS, type SimParameter } from "./SIM_PARAMETERS.js";
 import type { SimOptions } from "./SimOptions.js";
 
-/** Smallest VMID width the simulator takes (ranges of every option: `SimOptions`). */
-export const MIN_SIM_BITS = 2;
+/** Smallest VMID width the simulator takes (every range: `SIM_PARAMETERS`). */
+export const MIN_SIM_BITS = SIM_PARAMETERS.bits.range.min;
 /** Most VMs alive at once. */
-export const MAX_SIM_VMS = 1_000_000;
+export const MAX_SIM_VMS = SIM_PARAMETERS.vms.range.max;
 /** Most vCPUs per VM. */
-export const MAX_VCPUS_PER_VM = 64;
-/**
- * Most VM replacements per 1000 slices: 1000 per slice. Not in `SimOptions` (which says only
- * `>= 0`); a bound so that a typo cannot make one slice loop for hours.
- */
-export const MAX_CHURN = 1_000_000;
+export const MAX_VCPUS_PER_VM = SIM_PARAMETERS.vcpusPerVm.range.max;
+/** Most VM replacements per 1000 slices: one per slice. */
+export const MAX_CHURN = SIM_PARAMETERS.churn.range.max;
 
 /**
  * The simulator's default point: a 64-CPU host with 8-bit VMIDs and 400 two-vCPU VMs
@@ -46,58 +44,38 @@ export const SIM_DEFAULTS: SimOptions = Object.freeze({
 
 /**
  * Throws VmidInputError naming the first option out of range, with the range accepted and
- * the value got. Ranges as documented on `SimOptions`; `bits` and `cpus` through
- * `validateConfig` (which also requires `2^bits - 1 > cpus`).
+ * the value got: the ranges of `SIM_PARAMETERS`, and `2^bits - 1 > cpus` (`validateConfig`).
+ * `nameOf` gives the name an option has for the caller: its key by default, its flag for
+ * `vmid simulate` (`--slice-us`).
  */
-export function validateSimOptions(options: SimOptions): void {
-  requireSeed(options.seed);
-  const { bits, cpus, vms, vcpusPerVm, slices, sliceUs, churn, zipfSkew, sampleEvery } = options;
+export function validateSimOptions(
+  options: SimOptions,
+  nameOf: (option: keyof SimOptions) => string = (option) => option,
+): void {
+  for (const [option, parameter] of Object.entries(SIM_PARAMETERS) as [
+    keyof SimOptions,
+    SimParameter,
+  ][]) {
+    const value = options[option];
+    if (parameter.range !== undefined) {
+      requireInput(
+        inRange(parameter.range, value),
+        `${nameOf(option)} must be ${describeRange(parameter.range)} (got ${String(value)})`,
+      );
+    }
+  }
+  validateConfig(options.bits, options.cpus);
   requireInput(
-    Number.isInteger(bits) && bits >= MIN_SIM_BITS && bits <= MAX_BITS,
-    `bits must be an integer from ${MIN_SIM_BITS} to ${MAX_BITS} (got ${bits})`,
+    POPULARITIES.some((kind) => kind === options.popularity),
+    `${nameOf("popularity")} must be ${POPULARITIES.map((kind) => `'${kind}'`).join(" or ")} (got '${options.popularity}')`,
   );
-  validateConfig(bits, cpus);
-  requireInput(
-    Number.isInteger(vms) && vms >= 1 && vms <= MAX_SIM_VMS,
-    `vms must be an integer from 1 to ${MAX_SIM_VMS} (got ${vms})`,
-  );
-  requireInput(
-    Number.isInteger(vcpusPerVm) && vcpusPerVm >= 1 && vcpusPerVm <= MAX_VCPUS_PER_VM,
-    `vcpusPerVm must be an integer from 1 to ${MAX_VCPUS_PER_VM} (got ${vcpusPerVm})`,
-  );
-  requireInput(
-    Number.isSafeInteger(slices) && slices >= 1,
-    `slices must be an integer from 1 to ${Number.MAX_SAFE_INTEGER} (got ${slices})`,
-  );
-  requireInput(
-    typeof sliceUs === "number" && Number.isFinite(sliceUs) && sliceUs > 0,
-    `sliceUs must be a finite number > 0 (got ${sliceUs})`,
-  );
-  requireInput(
-    typeof churn === "number" && Number.isFinite(churn) && churn >= 0 && churn <= MAX_CHURN,
-    `churn must be a number from 0 to ${MAX_CHURN} (VM replacements per 1000 slices) (got ${churn})`,
-  );
-  requireInput(
-    options.popularity === "uniform" || options.popularity === "zipf",
-    `popularity must be 'uniform' or 'zipf' (got '${options.popularity}')`,
-  );
-  requireInput(
-    typeof zipfSkew === "number" && Number.isFinite(zipfSkew) && zipfSkew > 0,
-    `zipfSkew must be a finite number > 0 (got ${zipfSkew})`,
-  );
-  requireInput(
-    typeof options.put === "boolean",
-    `put must be true or false (got ${String(options.put)})`,
-  );
-  requireInput(
-    typeof options.nested === "boolean",
-    `nested must be true or false (got ${String(options.nested)})`,
-  );
+  for (const option of ["put", "nested"] as const) {
+    requireInput(
+      typeof options[option] === "boolean",
+      `${nameOf(option)} must be true or false (got ${String(options[option])})`,
+    );
+  }
   validatePolicies(options.policies);
-  requireInput(
-    Number.isSafeInteger(sampleEvery) && sampleEvery >= 0,
-    `sampleEvery must be an integer from 0 (no timing) to ${Number.MAX_SAFE_INTEGER} (got ${sampleEvery})`,
-  );
 }
 
 /** At least one policy, each with a known strategy and flush policy, no two alike. */

@@ -434,16 +434,10 @@ describe("vmid replay: files and options", () => {
     assert.equal(result.stdout, "");
   });
 
-  test("a directory instead of a file: exit 2, one line, EISDIR", () => {
+  test("a directory instead of a file: exit 2, one line naming it", () => {
     const result = runVmid(["replay", dir]);
-    assertInputError(result, "", /^cannot use '.*EISDIR/);
+    assertInputError(result, `cannot read ${dir}: is a directory`, /^$/);
     assert.equal(result.stdout, "");
-  });
-
-  test("a directory instead of a file: the message names it", () => {
-    const result = runVmid(["replay", dir]);
-    assertInputError(result, "", /^cannot use '/);
-    assert.ok(result.stderr.includes(`'${dir}'`), result.stderr);
   });
 
   test("an unknown option: exit 2", () => {

@@ -1,10 +1,19 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { SWEEP_CSV_COLUMNS } from "../../src/report/sweepCsv.js";
 import type { SweepOutput, SweepRow } from "../../src/sim/sweep/SweepOutput.js";
-import { assertNoStack, assertOk, makeTempDir, runVmid } from "./_support/runVmid.js";
+import {
+  assertInputError,
+  assertNoStack,
+  assertOk,
+  makeTempDir,
+  runVmid,
+} from "./_support/runVmid.js";
+
+/** `text` as a regular expression matching it literally. */
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /*
  * vmid sweep end to end: outputs, refusing to overwrite, resuming an interrupted sweep
@@ -140,6 +149,130 @@ describe("vmid sweep", () => {
   });
 });
 
+describe("vmid sweep --resume of a damaged directory", () => {
+  // A finished sweep of CONFIG gives the lines a partial file would hold.
+  const source = join(temp.dir, "damaged-source");
+  let finished: SweepOutput;
+  before(() => {
+    assertOk(runVmid(["sweep", configFile, "--out", source, "--jobs", "2", "--quiet"]));
+    finished = readOutput(source);
+  });
+  const header = () => JSON.stringify({ format: "vmid-sweep-partial", config: finished.config });
+  const pointLine = (point: number, edit: (entry: Record<string, unknown>) => void = () => {}) => {
+    const rows = finished.rows.filter((row) => row.point === point);
+    const entry: Record<string, unknown> = { point, rows, elapsedMs: rows[0].pointElapsedMs };
+    edit(entry);
+    return JSON.stringify(entry);
+  };
+  /** A directory holding only `files` (name -> content), then `vmid sweep --resume` into it. */
+  const resumeWith = (name: string, files: Record<string, string>) => {
+    const dir = join(temp.dir, `damaged-${name}`);
+    mkdirSync(dir);
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+    return { dir, result: runVmid(["sweep", configFile, "--out", dir, "--resume", "--quiet"]) };
+  };
+  const whatToDo = (dir: string) =>
+    ` (cannot resume ${dir}: run again with --force to start over, or with --out a new directory)`;
+
+  for (const [name, text] of [
+    ["empty partial file", ""], // a full disk as the sweep started
+    ["header-only partial file", () => `${header()}\n`],
+  ] as const) {
+    test(`${name}: nothing done yet, every point runs`, () => {
+      const { dir, result } = resumeWith(name.replaceAll(" ", "-"), {
+        "sweep.partial.jsonl": typeof text === "string" ? text : text(),
+      });
+      assertOk(result);
+      assert.match(result.stdout, /^sweep: 8 of 8 points run \(16 rows\)/);
+      assert.deepEqual(withoutTiming(readOutput(dir).rows), withoutTiming(finished.rows));
+    });
+  }
+
+  // Each damaged file: the error names the file and line (or field path in sweep.json), says
+  // what is wrong and what to do; exit 2, one line, no stack.
+  const damaged: readonly (readonly [
+    string,
+    () => Record<string, string>,
+    (dir: string) => string,
+  ])[] = [
+    [
+      "a header cut short",
+      () => ({ "sweep.partial.jsonl": header().slice(0, 30) }),
+      (dir) => `${dir}/sweep.partial.jsonl:1: the header line is cut short`,
+    ],
+    [
+      "a header that is not one",
+      () => ({ "sweep.partial.jsonl": `${JSON.stringify({ config: finished.config })}\n` }),
+      (dir) => `${dir}/sweep.partial.jsonl:1: format: Invalid input: expected "vmid-sweep-partial"`,
+    ],
+    [
+      "a point line without rows",
+      () => ({
+        "sweep.partial.jsonl": `${[header(), pointLine(0), pointLine(1, (e) => delete e.rows)].join("\n")}\n`,
+      }),
+      (dir) =>
+        `${dir}/sweep.partial.jsonl:3: rows: Invalid input: expected array, received undefined`,
+    ],
+    [
+      "a row failing validation",
+      () => ({
+        "sweep.partial.jsonl": `${[
+          header(),
+          pointLine(0, (e) => {
+            const rows = e.rows as SweepRow[];
+            e.rows = [rows[0], { ...rows[1], cpus: -8 }];
+          }),
+        ].join("\n")}\n`,
+      }),
+      (dir) =>
+        `${dir}/sweep.partial.jsonl:2: rows[1].cpus: must be an integer from 1 to 4,096 (got -8)`,
+    ],
+    [
+      "a complete line that is not JSON",
+      () => ({ "sweep.partial.jsonl": `${header()}\n{"point":0,"rows\n${pointLine(1)}\n` }),
+      // Column 12 of line 2 is the quote opening "rows, a string the line break leaves open.
+      (dir) => `${dir}/sweep.partial.jsonl:2:12: not valid JSON: unexpected end of string`,
+    ],
+    [
+      "a point the grid does not have",
+      () => ({ "sweep.partial.jsonl": `${header()}\n${pointLine(0, (e) => (e.point = 8))}\n` }),
+      // Point 8's line carries point 0's rows, which name point 0.
+      (dir) => `${dir}/sweep.partial.jsonl:2: point 8 is not a point this sweep runs`,
+    ],
+    [
+      "a point missing a policy's row",
+      () => ({
+        "sweep.partial.jsonl": `${header()}\n${pointLine(2, (e) => (e.rows = (e.rows as SweepRow[]).slice(0, 1)))}\n`,
+      }),
+      (dir) =>
+        `${dir}/sweep.partial.jsonl:2: point 2 has rows [2 scan/broadcast], expected one per policy: [2 scan/broadcast, 2 counted/deferred]`,
+    ],
+    [
+      "a corrupt sweep.json",
+      () => ({ "sweep.json": '{"format": "vmid-sweep", "rows": [' }),
+      // The text is 34 characters, ending in "[": column 35 is the end, where "]" was due.
+      (dir) => `${dir}/sweep.json:1:35: not valid JSON: close bracket expected`,
+    ],
+    [
+      "a sweep.json row failing validation",
+      () => ({
+        "sweep.json": JSON.stringify({
+          ...finished,
+          rows: finished.rows.map((row, i) => (i === 5 ? { ...row, bits: "8" } : row)),
+        }),
+      }),
+      (dir) => `${dir}/sweep.json: rows[5].bits: Invalid input: expected number, received string`,
+    ],
+  ];
+  for (const [name, files, message] of damaged) {
+    test(`${name}: an error naming the file and what to do`, () => {
+      const { dir, result } = resumeWith(name.replaceAll(" ", "-"), files());
+      assertInputError(result, message(dir), new RegExp(`^${escapeRegExp(whatToDo(dir))}$`));
+      assert.ok(!existsSync(join(dir, "sweep.csv")), "nothing written");
+    });
+  }
+});
+
 describe("vmid sweep: bad input exits 2 with the file and what is wrong, writing nothing", () => {
   const cases: readonly (readonly [string, string, RegExp])[] = [
     [
@@ -150,7 +283,7 @@ describe("vmid sweep: bad input exits 2 with the file and what is wrong, writing
     [
       "schema",
       JSON.stringify({ seed: 1, grid: { bits: [99] }, policies: [] }),
-      /bad-schema\.json: not a valid sweep configuration:\n {2}grid\.bits\[0\]: Too big[^\n]*\n {2}policies: Too small/,
+      /bad-schema\.json: not a valid sweep configuration:\n {2}grid\.bits\[0\]: must be an integer from 2 to 24 \(got 99\)\n {2}policies: Too small/,
     ],
     [
       "all points invalid",
@@ -160,6 +293,22 @@ describe("vmid sweep: bad input exits 2 with the file and what is wrong, writing
         policies: [{ strategy: "scan", flush: "broadcast" }],
       }),
       /every point of the grid is invalid \(first: bits 8 gives 255 usable VMIDs for 300 CPUs/,
+    ],
+    [
+      "grid too large",
+      // cpus 300..399 (100 values) x vms 1..101 (101 values): 10,100 points, over the limit of
+      // 10,000; counted, not expanded. (Every point is also invalid at 8 bits, 255 usable ids
+      // for 300+ CPUs: a vmid without the limit enumerates them all and says that instead.)
+      JSON.stringify({
+        seed: 1,
+        base: { bits: 8 },
+        grid: {
+          cpus: Array.from({ length: 100 }, (_, i) => 300 + i),
+          vms: Array.from({ length: 101 }, (_, i) => 1 + i),
+        },
+        policies: [{ strategy: "scan", flush: "broadcast" }],
+      }),
+      /bad-grid-too-large\.json: not a valid sweep configuration:\n {2}grid: the grid has 10,100 points \(cpus 100 x vms 101\), more than the 10,000 one sweep may run: split it into several sweeps\n$/,
     ],
   ];
   for (const [name, text, pattern] of cases) {

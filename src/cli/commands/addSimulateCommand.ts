@@ -1,11 +1,31 @@
 import { type Command, Option } from "commander";
+import { describeRange } from "../../sim/NumberRange.js";
+import { type NumericSimParameter, SIM_PARAMETERS } from "../../sim/SIM_PARAMETERS.js";
 import { SIM_DEFAULTS } from "../../sim/validateSimOptions.js";
-import { POLICY_NAMES, parseCount, parsePolicy, parseReal } from "../optionParsers.js";
+import { parsePolicy, parseSimNumber } from "../simOptionParsers.js";
+import { explicitOptions } from "./explicitOptions.js";
 import type { SetExit } from "./SetExit.js";
+
+/** A numeric option as SIM_PARAMETERS declares it: flag, meaning, range, parser, default. */
+function numberOption(name: NumericSimParameter): Option {
+  const { flag, placeholder, meaning, range } = SIM_PARAMETERS[name];
+  const described = `${meaning}; ${describeRange(range)}`;
+  if (name === "seed") {
+    // No default value: a random seed, drawn when the command runs and printed.
+    return new Option(
+      `${flag} <${placeholder}>`,
+      `${described} (default: random, printed)`,
+    ).argParser(parseSimNumber(name));
+  }
+  return new Option(`${flag} <${placeholder}>`, described)
+    .argParser(parseSimNumber(name))
+    .default(SIM_DEFAULTS[name]);
+}
 
 /** Defines `vmid simulate`; the simulator loads only when it runs. */
 export function addSimulateCommand(program: Command, setExit: SetExit): void {
   const sim = SIM_DEFAULTS;
+  const { popularity, put, nested, policies } = SIM_PARAMETERS;
   program
     .command("simulate")
     .summary("simulate one host under every policy")
@@ -14,47 +34,38 @@ export function addSimulateCommand(program: Command, setExit: SetExit): void {
         "nested virtualisation) driving the real allocator, every policy over the " +
         "same workload, and print each policy's metrics side by side.",
     )
-    .option("--seed <S>", "PRNG seed, 0..4294967295", parseCount)
-    .option("--cpus <N>", "host CPUs, 1..4096, with 2^B - 1 > N", parseCount, sim.cpus)
-    .option("--bits <B>", "VMID width, 2..24 (arm64: 8 or 16)", parseCount, sim.bits)
-    .option("--vms <V>", "VMs alive at once", parseCount, sim.vms)
-    .option("--vcpus <K>", "vCPUs per VM, 1..64", parseCount, sim.vcpusPerVm)
-    .option(
-      "--slices <S>",
-      "scheduler time slices to simulate, over all CPUs",
-      parseCount,
-      sim.slices,
-    )
-    .option("--slice-us <U>", "mean time slice, microseconds", parseReal, sim.sliceUs)
-    .option(
-      "--churn <C>",
-      "VMs replaced (destroyed and created) per 1000 slices",
-      parseReal,
-      sim.churn,
-    )
+    .addOption(numberOption("seed"))
+    .addOption(numberOption("cpus"))
+    .addOption(numberOption("bits"))
+    .addOption(numberOption("vms"))
+    .addOption(numberOption("vcpusPerVm"))
+    .addOption(numberOption("slices"))
+    .addOption(numberOption("sliceUs"))
+    .addOption(numberOption("churn"))
     .addOption(
-      new Option("--popularity <kind>", "how VMs are picked to run")
-        .choices(["uniform", "zipf"])
+      new Option(`${popularity.flag} <${popularity.placeholder}>`, popularity.meaning)
+        .choices(popularity.choices)
         .default(sim.popularity),
     )
-    .option("--zipf-skew <S>", "Zipf exponent with --popularity zipf", parseReal, sim.zipfSkew)
-    .option("--no-put", "descheduled vCPUs are not put (the seed, before clearActive)")
-    .option(
-      "--nested",
-      "nested virtualisation: up to 2 x vCPUs shadow stage-2 contexts per VM",
-      false,
-    )
+    .addOption(numberOption("zipfSkew"))
+    .option(put.flag, put.meaning)
+    .option(nested.flag, nested.meaning, false)
     .addOption(
       new Option(
-        "--policy <strategy/flush>",
-        `a policy to compare (repeatable; default: all of ${POLICY_NAMES.join(", ")})`,
+        `${policies.flag} <${policies.placeholder}>`,
+        `${policies.meaning}; default: all of ${policies.choices.join(", ")}`,
       ).argParser(parsePolicy),
     )
-    .option("--sample-every <K>", "time one slow path in K (0: none)", parseCount, sim.sampleEvery)
+    .addOption(numberOption("sampleEvery"))
     .option("--json", "print the whole result as JSON", false)
     .option("--quiet", "show no progress bar on stderr", false)
-    .action(async (options) => {
+    .action(async (options, command: Command) => {
       const { simulateCommand } = await import("../simulateCommand.js");
-      setExit(simulateCommand({ ...options, policy: options.policy ?? [...sim.policies] }));
+      setExit(
+        simulateCommand(
+          { ...options, policy: options.policy ?? [...sim.policies] },
+          explicitOptions(command),
+        ),
+      );
     });
 }

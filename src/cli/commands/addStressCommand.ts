@@ -4,6 +4,7 @@ import { STRATEGY_NAMES } from "../../core/strategies/ReservedLookup.js";
 import { STRESS_DEFAULTS } from "../../runtime/StressOptions.js";
 import { helpSections } from "../helpText.js";
 import { parseCount, parseMutant, parseReal, parseStrategy } from "../optionParsers.js";
+import { explicitOptions } from "./explicitOptions.js";
 import type { SetExit } from "./SetExit.js";
 
 /** Defines `vmid stress`; its implementation (worker threads) loads only when it runs. */
@@ -98,10 +99,7 @@ export function addStressCommand(program: Command, setExit: SetExit): void {
       ]),
     )
     .action(async (options, command: Command) => {
-      const explicit = new Set(
-        Object.keys(options).filter((name) => command.getOptionValueSource(name) === "cli"),
-      );
       const { stressCommand } = await import("../stressCommand.js");
-      setExit(await stressCommand(options, explicit));
+      setExit(await stressCommand(options, explicitOptions(command)));
     });
 }

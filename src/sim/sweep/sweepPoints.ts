@@ -1,19 +1,9 @@
 import { VmidInputError } from "../../core/VmidInputError.js";
 import type { SimOptions } from "../SimOptions.js";
 import { SIM_DEFAULTS, validateSimOptions } from "../validateSimOptions.js";
+import { GRID_DIMENSIONS } from "./GRID_DIMENSIONS.js";
+import { gridSizeProblem } from "./gridSizeProblem.js";
 import type { SkippedPoint, SweepConfig } from "./SweepOutput.js";
-
-/** The grid's dimensions, in the order points are enumerated (the last varies fastest). */
-export const GRID_DIMENSIONS = [
-  "cpus",
-  "bits",
-  "vms",
-  "vcpusPerVm",
-  "churn",
-  "put",
-  "nested",
-  "popularity",
-] as const;
 
 /** A grid point to run: its index in enumeration order and its full options. */
 export interface SweepPoint {
@@ -24,12 +14,15 @@ export interface SweepPoint {
 /**
  * Every combination of the grid's values over `base` (over the simulator's defaults), in a
  * stable order, each with the sweep's seed and policies. A combination the simulator refuses
- * (2^bits - 1 <= cpus, say) is listed as skipped with the reason, not run.
+ * (2^bits - 1 <= cpus, say) is listed as skipped with the reason, not run. A grid of more than
+ * MAX_SWEEP_POINTS points is refused (VmidInputError) before it is expanded.
  */
 export function sweepPoints(config: SweepConfig): {
   readonly points: readonly SweepPoint[];
   readonly skipped: readonly SkippedPoint[];
 } {
+  const tooLarge = gridSizeProblem(config.grid);
+  if (tooLarge !== undefined) throw new VmidInputError(tooLarge);
   const base: SimOptions = {
     ...SIM_DEFAULTS,
     ...config.base,

@@ -15,7 +15,7 @@ const smallHost = fc
     vms: fc.integer({ min: 1, max: 24 }),
     vcpusPerVm: fc.integer({ min: 1, max: 4 }),
     slices: fc.integer({ min: 1, max: 3000 }),
-    churn: fc.constantFrom(0, 1, 50, 999, 1000, 2500),
+    churn: fc.constantFrom(0, 1, 50, 999, 1000),
     popularity: fc.constantFrom("uniform", "zipf"),
     zipfSkew: fc.constantFrom(0.5, 1, 3),
     put: fc.boolean(),

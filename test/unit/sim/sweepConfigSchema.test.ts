@@ -86,6 +86,42 @@ describe("parseSweepConfig", () => {
     );
   });
 
+  test("the ranges vmid simulate takes, each error naming its field", () => {
+    const message = errorOf(
+      JSON.stringify({
+        seed: 1,
+        base: { sliceUs: 1e308, zipfSkew: 11, popularity: "zipf" },
+        grid: { churn: [1, 1001] },
+        policies: [{ strategy: "scan", flush: "broadcast" }],
+      }),
+    );
+    assert.equal(
+      message,
+      [
+        "cfg.json: not a valid sweep configuration:",
+        "  base.sliceUs: must be a number above 0, up to 10,000,000 (got 1e+308)",
+        "  base.zipfSkew: must be a number above 0, up to 10 (got 11)",
+        "  grid.churn[1]: must be a number from 0 to 1,000 (got 1001)",
+      ].join("\n"),
+    );
+  });
+
+  test("base.zipfSkew where no point has popularity zipf is an error", () => {
+    const config = (base: object, grid: object = {}) =>
+      JSON.stringify({ seed: 1, base, grid, policies: [JSON.parse(POLICY)] });
+    assert.equal(
+      errorOf(config({ zipfSkew: 2 })),
+      'cfg.json: not a valid sweep configuration:\n  base.zipfSkew: applies only to popularity "zipf", which no point of this sweep has',
+    );
+    // A point with zipf in the grid, or zipf in base: the skew is used.
+    assert.doesNotThrow(() =>
+      parseSweepConfig(config({ zipfSkew: 2 }, { popularity: ["uniform", "zipf"] }), "cfg.json"),
+    );
+    assert.doesNotThrow(() =>
+      parseSweepConfig(config({ zipfSkew: 2, popularity: "zipf" }), "cfg.json"),
+    );
+  });
+
   test("a typo in a base option is an error, not a silent default", () => {
     assert.match(
       errorOf(`{ "seed": 1, "base": { "slice": 100 }, "policies": [${POLICY}] }`),

@@ -1,11 +1,43 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { MAX_SWEEP_POINTS } from "../../../src/sim/sweep/gridSizeProblem.js";
 import { sweepPoints } from "../../../src/sim/sweep/sweepPoints.js";
 import { SIM_DEFAULTS } from "../../../src/sim/validateSimOptions.js";
 
 const POLICIES = [{ strategy: "scan", flush: "broadcast" }] as const;
 
+/** The integers from..to, inclusive. */
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
 describe("sweepPoints", () => {
+  test("a grid of more than MAX_SWEEP_POINTS points is refused with its count, before expanding", () => {
+    assert.equal(MAX_SWEEP_POINTS, 10_000); // as the README documents
+    // cpus 1..101 (101 values) x vms 1..100 (100 values): 10,100 points, one grid too many.
+    assert.throws(
+      () =>
+        sweepPoints({
+          seed: 1,
+          base: { bits: 16 },
+          grid: { cpus: range(1, 101), vms: range(1, 100) },
+          policies: POLICIES,
+        }),
+      {
+        name: "VmidInputError",
+        message:
+          "the grid has 10,100 points (cpus 101 x vms 100), more than the 10,000 one sweep may run: split it into several sweeps",
+      },
+    );
+    // cpus 1..100 x vms 1..100: exactly 10,000 points, all valid at 16 bits: accepted.
+    const { points, skipped } = sweepPoints({
+      seed: 1,
+      base: { bits: 16 },
+      grid: { cpus: range(1, 100), vms: range(1, 100) },
+      policies: POLICIES,
+    });
+    assert.equal(points.length + skipped.length, 10_000);
+  });
+
   test("every combination, the last dimension varying fastest; invalid ones skipped with the reason", () => {
     // cpus [8, 512] x bits [8, 16]: (8, 8), (8, 16), (512, 8), (512, 16). 512 CPUs need more
     // than 512 usable ids: bits 8 gives 255, so point 2 is skipped.
