@@ -1,3 +1,4 @@
+import type { AllocatorName } from "../core/IdSpace.js";
 import type { StrategyName } from "../core/strategies/ReservedLookup.js";
 import { replayTrace } from "../trace/replayTrace.js";
 import { ExitCode } from "./ExitCode.js";
@@ -11,6 +12,8 @@ export interface ReplayCommandOptions {
   readonly strategy: StrategyName;
   readonly summary: boolean;
   readonly json: boolean;
+  readonly allocator: AllocatorName;
+  readonly kpti: boolean;
 }
 
 /** `vmid replay FILE`: replays a trace, printing each run's id and each rollover's flush. */
@@ -21,7 +24,11 @@ export async function replayCommand(file: string, options: ReplayCommandOptions)
   try {
     const summary = await replayTrace(
       source,
-      { file: file === "-" ? "<stdin>" : file, strategy: options.strategy },
+      {
+        file: file === "-" ? "<stdin>" : file,
+        strategy: options.strategy,
+        space: { allocator: options.allocator, kpti: options.kpti },
+      },
       sink,
     );
     if (options.json) out.write(`${JSON.stringify(replaySummaryJson(summary))}\n`);
