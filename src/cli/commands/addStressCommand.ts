@@ -4,12 +4,13 @@ import { STRATEGY_NAMES } from "../../core/strategies/ReservedLookup.js";
 import { STRESS_DEFAULTS } from "../../runtime/StressOptions.js";
 import { helpSections } from "../helpText.js";
 import { parseCount, parseMutant, parseReal, parseStrategy } from "../optionParsers.js";
+import { addAllocatorOptions } from "./addAllocatorOptions.js";
 import type { SetExit } from "./SetExit.js";
 
 /** Defines `vmid stress`; its implementation (worker threads) loads only when it runs. */
 export function addStressCommand(program: Command, setExit: SetExit): void {
   const d = STRESS_DEFAULTS;
-  program
+  const command = program
     .command("stress")
     .summary("run the allocator concurrently on worker threads")
     .description(
@@ -96,12 +97,12 @@ export function addStressCommand(program: Command, setExit: SetExit): void {
           text: "Exit codes: 0 no violation, 1 violation, 2 bad input, 3 fault (crash or no progress).",
         },
       ]),
-    )
-    .action(async (options, command: Command) => {
-      const explicit = new Set(
-        Object.keys(options).filter((name) => command.getOptionValueSource(name) === "cli"),
-      );
-      const { stressCommand } = await import("../stressCommand.js");
-      setExit(await stressCommand(options, explicit));
-    });
+    );
+  addAllocatorOptions(command).action(async (options, command: Command) => {
+    const explicit = new Set(
+      Object.keys(options).filter((name) => command.getOptionValueSource(name) === "cli"),
+    );
+    const { stressCommand } = await import("../stressCommand.js");
+    setExit(await stressCommand(options, explicit));
+  });
 }
