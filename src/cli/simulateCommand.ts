@@ -1,7 +1,9 @@
 import { randomInt } from "node:crypto";
+import type { AllocatorName } from "../core/IdSpace.js";
 import type { Policy } from "../sim/Policy.js";
 import type { Popularity, SimOptions } from "../sim/SimOptions.js";
 import { simulate } from "../sim/simulate.js";
+import { SIM_DEFAULTS } from "../sim/validateSimOptions.js";
 import { ExitCode } from "./ExitCode.js";
 import { formatSimResult } from "./formatSimResult.js";
 import { startProgressBar } from "./progressBar.js";
@@ -20,7 +22,10 @@ export interface SimulateCommandOptions {
   readonly zipfSkew: number;
   readonly put: boolean;
   readonly nested: boolean;
-  readonly policy: Policy[];
+  readonly allocator: AllocatorName;
+  readonly kpti: boolean;
+  /** Absent: every policy the allocator has. */
+  readonly policy?: Policy[];
   readonly sampleEvery: number;
   readonly json: boolean;
   /** Show no progress bar. */
@@ -40,9 +45,17 @@ export function simulateCommand(options: SimulateCommandOptions): number {
     churn: options.churn,
     popularity: options.popularity,
     zipfSkew: options.zipfSkew,
-    put: options.put,
+    // The ASID allocator has no put and only the deferred flush: the policies default to
+    // every strategy with it.
+    put: options.allocator === "asid" ? false : options.put,
     nested: options.nested,
-    policies: options.policy,
+    allocator: options.allocator,
+    kpti: options.kpti,
+    policies:
+      options.policy ??
+      SIM_DEFAULTS.policies.filter(
+        (policy) => options.allocator !== "asid" || policy.flush === "deferred",
+      ),
     sampleEvery: options.sampleEvery,
   };
   const bar = startProgressBar(

@@ -56,7 +56,14 @@ export function validateSimOptions(options: SimOptions): void {
     Number.isInteger(bits) && bits >= MIN_SIM_BITS && bits <= MAX_BITS,
     `bits must be an integer from ${MIN_SIM_BITS} to ${MAX_BITS} (got ${bits})`,
   );
-  validateConfig(bits, cpus);
+  const space = validateConfig(bits, cpus, options);
+  if (space.allocator === "asid") {
+    requireInput(!options.put, "the ASID allocator has no put: simulate it with put off");
+    requireInput(
+      options.policies.every((policy) => policy.flush === "deferred"),
+      "the ASID allocator flushes each CPU in its slow path: every policy's flush must be deferred",
+    );
+  }
   requireInput(
     Number.isInteger(vms) && vms >= 1 && vms <= MAX_SIM_VMS,
     `vms must be an integer from 1 to ${MAX_SIM_VMS} (got ${vms})`,

@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { parseCount, parseReal } from "../optionParsers.js";
+import { addAllocatorOptions } from "./addAllocatorOptions.js";
 import type { SetExit } from "./SetExit.js";
 
 /** Defines `vmid gen-trace`; its implementation loads only when it runs. */
 export function addGenTraceCommand(program: Command, setExit: SetExit): void {
-  program
+  const command = program
     .command("gen-trace")
     .summary("write a seeded random trace")
     .description("Write a seeded random trace (format v1) to stdout or a file.")
@@ -29,9 +30,12 @@ export function addGenTraceCommand(program: Command, setExit: SetExit): void {
       "PRNG seed 0..4294967295 (default: random, written in the trace)",
       parseCount,
     )
-    .option("-o, --output <FILE>", "write to FILE (atomically) instead of stdout")
-    .action(async (options) => {
-      const { genTraceCommand } = await import("../genTraceCommand.js");
-      setExit(await genTraceCommand(options));
-    });
+    .option("-o, --output <FILE>", "write to FILE (atomically) instead of stdout");
+  addAllocatorOptions(command).action(async (options, self: Command) => {
+    const { genTraceCommand } = await import("../genTraceCommand.js");
+    // The ASID allocator has no put: no puts unless asked for (which its check refuses).
+    const noPuts =
+      options.allocator === "asid" && self.getOptionValueSource("putProbability") !== "cli";
+    setExit(await genTraceCommand(noPuts ? { ...options, putProbability: 0 } : options));
+  });
 }

@@ -1,12 +1,13 @@
 import { type Command, Option } from "commander";
 import { SIM_DEFAULTS } from "../../sim/validateSimOptions.js";
 import { POLICY_NAMES, parseCount, parsePolicy, parseReal } from "../optionParsers.js";
+import { addAllocatorOptions } from "./addAllocatorOptions.js";
 import type { SetExit } from "./SetExit.js";
 
 /** Defines `vmid simulate`; the simulator loads only when it runs. */
 export function addSimulateCommand(program: Command, setExit: SetExit): void {
   const sim = SIM_DEFAULTS;
-  program
+  const command = program
     .command("simulate")
     .summary("simulate one host under every policy")
     .description(
@@ -52,9 +53,9 @@ export function addSimulateCommand(program: Command, setExit: SetExit): void {
     )
     .option("--sample-every <K>", "time one slow path in K (0: none)", parseCount, sim.sampleEvery)
     .option("--json", "print the whole result as JSON", false)
-    .option("--quiet", "show no progress bar on stderr", false)
-    .action(async (options) => {
-      const { simulateCommand } = await import("../simulateCommand.js");
-      setExit(simulateCommand({ ...options, policy: options.policy ?? [...sim.policies] }));
-    });
+    .option("--quiet", "show no progress bar on stderr", false);
+  addAllocatorOptions(command).action(async (options) => {
+    const { simulateCommand } = await import("../simulateCommand.js");
+    setExit(simulateCommand(options));
+  });
 }
