@@ -24,6 +24,7 @@ export {
   type AllocatorName,
   ASID_GENERATION_STEP,
   availableIdCount,
+  checkIdSpaceOptions,
   generationStep,
   type IdSpace,
   type IdSpaceOptions,

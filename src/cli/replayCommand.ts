@@ -1,4 +1,4 @@
-import type { AllocatorName } from "../core/IdSpace.js";
+import { type AllocatorName, checkIdSpaceOptions } from "../core/IdSpace.js";
 import type { StrategyName } from "../core/strategies/ReservedLookup.js";
 import { replayTrace } from "../trace/replayTrace.js";
 import { ExitCode } from "./ExitCode.js";
@@ -18,6 +18,8 @@ export interface ReplayCommandOptions {
 
 /** `vmid replay FILE`: replays a trace, printing each run's id and each rollover's flush. */
 export async function replayCommand(file: string, options: ReplayCommandOptions): Promise<number> {
+  const space = { allocator: options.allocator, kpti: options.kpti };
+  checkIdSpaceOptions(space); // before reading anything
   const source = file === "-" ? process.stdin : readFileChunks(file);
   const out = new OutputBuffer(process.stdout);
   const sink = options.json ? jsonReplaySink(out) : textReplaySink(out);
@@ -27,7 +29,7 @@ export async function replayCommand(file: string, options: ReplayCommandOptions)
       {
         file: file === "-" ? "<stdin>" : file,
         strategy: options.strategy,
-        space: { allocator: options.allocator, kpti: options.kpti },
+        space,
       },
       sink,
     );

@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import type { AllocatorName } from "../core/IdSpace.js";
+import { type AllocatorName, checkIdSpaceOptions } from "../core/IdSpace.js";
 import type { MutantName } from "../core/Mutant.js";
 import type { StrategyName } from "../core/strategies/ReservedLookup.js";
 import { VmidInputError } from "../core/VmidInputError.js";
@@ -57,6 +57,7 @@ export async function stressCommand(
   options: StressCommandOptions,
   explicit: ReadonlySet<string>,
 ): Promise<number> {
+  checkIdSpaceOptions({ allocator: options.allocator, kpti: options.kpti });
   let trace: TraceSchedule | undefined;
   if (options.trace !== undefined) {
     const clash = ["bits", "cpus", "vms", "vcpus", "events", "putProbability", "seed"].filter(

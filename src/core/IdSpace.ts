@@ -46,22 +46,31 @@ export const MAX_ASID_BITS = 16;
  * ASID allocator, an unknown allocator name, or ASIDs wider than 16 bits.
  */
 export function idSpace(bits: number, options: IdSpaceOptions = {}): IdSpace {
+  checkIdSpaceOptions(options);
   const allocator = options.allocator ?? "vmid";
   const kpti = options.kpti ?? false;
-  if (!ALLOCATOR_NAMES.includes(allocator)) {
-    throw new VmidInputError(
-      `unknown allocator '${allocator}' (expected ${ALLOCATOR_NAMES.join(", ")})`,
-    );
-  }
-  if (kpti && allocator !== "asid") {
-    throw new VmidInputError("KPTI applies only to the ASID allocator: add --allocator asid");
-  }
   if (allocator === "asid" && bits > MAX_ASID_BITS) {
     throw new VmidInputError(
       `the ASID allocator's generation unit is 2^16, so ASIDs are at most ${MAX_ASID_BITS} bits (got ${bits})`,
     );
   }
   return { allocator, bits, kpti };
+}
+
+/**
+ * Checks the options on their own, before any width is known: a known allocator, and KPTI
+ * only with the ASID allocator. Throws VmidInputError.
+ */
+export function checkIdSpaceOptions(options: IdSpaceOptions): void {
+  const allocator = options.allocator ?? "vmid";
+  if (!ALLOCATOR_NAMES.includes(allocator)) {
+    throw new VmidInputError(
+      `unknown allocator '${allocator}' (expected ${ALLOCATOR_NAMES.join(", ")})`,
+    );
+  }
+  if (options.kpti === true && allocator !== "asid") {
+    throw new VmidInputError("KPTI applies only to the ASID allocator: add --allocator asid");
+  }
 }
 
 /** The step by which the generation grows, and the first generation. */
