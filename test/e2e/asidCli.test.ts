@@ -107,7 +107,10 @@ describe("--allocator asid", () => {
     assert.equal(result.status, 0, result.stderr);
     const json = JSON.parse(result.stdout);
     assert.equal(json.kind, "ok");
-    assert.ok(json.stats.counters.rollovers > 0, "no rollover: the test would not exercise the flush");
+    assert.ok(
+      json.stats.counters.rollovers > 0,
+      "no rollover: the test would not exercise the flush",
+    );
     assert.match(json.replay, / --put-probability 0 .* --allocator asid --kpti/);
     assertInputError(
       ["stress", "--allocator", "asid", "--put-probability", "0.1"],

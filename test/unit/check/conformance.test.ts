@@ -288,17 +288,18 @@ describe("conformance: the step model is the core's algorithm, run one operation
       bits: 3,
       cpus: 2,
       vms: 4,
+      // (cpu, vm) of each run, in the trace's order.
       events: [
-        { kind: "run", cpu: 0, vm: 1 },
-        { kind: "run", cpu: 1, vm: 2 },
-        { kind: "run", cpu: 0, vm: 3 },
-        { kind: "run", cpu: 0, vm: 1 },
-        { kind: "run", cpu: 0, vm: 4 },
-        { kind: "run", cpu: 1, vm: 2 },
-        { kind: "run", cpu: 1, vm: 1 },
-        { kind: "run", cpu: 0, vm: 3 },
-        { kind: "run", cpu: 1, vm: 4 },
-      ],
+        [0, 1],
+        [1, 2],
+        [0, 3],
+        [0, 1],
+        [0, 4],
+        [1, 2],
+        [1, 1],
+        [0, 3],
+        [1, 4],
+      ].map(([cpu, vm]): Event => ({ kind: "run", cpu, vm })),
     };
     const coverage: Coverage = { events: 0, rollovers: 0, cutTraces: 0 };
     const ids = replayBoth(trace, undefined, coverage, "deferred", {

@@ -174,7 +174,6 @@ const access = (op: number, arg: number, written?: number, read?: number): Expec
  */
 function coreAccesses(model: StepModel, state: Int32Array, t: Transition): Expected[] {
   const { layout, flush, mutant } = model;
-  const n = layout.idCount;
   const cpu = t.cpu;
   const word = (s: Int32Array, field: number) => cpuWord(layout, s, cpu, field);
   const vm = t.action === Action.startUpdate ? t.detail : word(state, CpuField.vm);
