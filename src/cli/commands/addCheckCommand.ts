@@ -5,8 +5,8 @@ import { FLUSH_POLICIES } from "../../core/FlushPolicy.js";
 import { MUTANT_NAMES } from "../../core/Mutant.js";
 import { helpSections } from "../helpText.js";
 import { parseCount, parseMutant } from "../optionParsers.js";
-import { addAllocatorOptions } from "./addAllocatorOptions.js";
 import type { SetExit } from "./SetExit.js";
+import { withAllocatorOptions } from "./withAllocatorOptions.js";
 
 /** Defines `vmid check`; the model checker loads only when it runs. */
 export function addCheckCommand(program: Command, setExit: SetExit): void {
@@ -91,7 +91,7 @@ export function addCheckCommand(program: Command, setExit: SetExit): void {
         },
       ]),
     );
-  addAllocatorOptions(command).action(async (options) => {
+  withAllocatorOptions(command).action(async (options) => {
     const { checkCommand } = await import("../checkCommand.js");
     setExit(checkCommand(options));
   });

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { parseCount, parseReal } from "../optionParsers.js";
-import { addAllocatorOptions } from "./addAllocatorOptions.js";
 import type { SetExit } from "./SetExit.js";
+import { withAllocatorOptions } from "./withAllocatorOptions.js";
 
 /** Defines `vmid gen-trace`; its implementation loads only when it runs. */
 export function addGenTraceCommand(program: Command, setExit: SetExit): void {
@@ -31,7 +31,7 @@ export function addGenTraceCommand(program: Command, setExit: SetExit): void {
       parseCount,
     )
     .option("-o, --output <FILE>", "write to FILE (atomically) instead of stdout");
-  addAllocatorOptions(command).action(async (options, self: Command) => {
+  withAllocatorOptions(command).action(async (options, self: Command) => {
     const { genTraceCommand } = await import("../genTraceCommand.js");
     // The ASID allocator has no put: no puts unless asked for (which its check refuses).
     const noPuts =

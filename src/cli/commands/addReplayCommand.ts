@@ -2,8 +2,8 @@ import { type Command, Option } from "commander";
 import { STRATEGY_NAMES } from "../../core/strategies/ReservedLookup.js";
 import { helpSections } from "../helpText.js";
 import { parseStrategy } from "../optionParsers.js";
-import { addAllocatorOptions } from "./addAllocatorOptions.js";
 import type { SetExit } from "./SetExit.js";
+import { withAllocatorOptions } from "./withAllocatorOptions.js";
 
 /** Defines `vmid replay FILE`; its implementation loads only when it runs. */
 export function addReplayCommand(program: Command, setExit: SetExit): void {
@@ -23,7 +23,7 @@ export function addReplayCommand(program: Command, setExit: SetExit): void {
         .argParser(parseStrategy),
     )
     .option("--summary", "print the allocator's counters to stderr at the end", false);
-  addAllocatorOptions(command)
+  withAllocatorOptions(command)
     .option("--json", "print JSON Lines (run and flush events, then a summary object)", false)
     .addHelpText(
       "after",

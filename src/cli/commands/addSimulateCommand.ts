@@ -1,8 +1,8 @@
 import { type Command, Option } from "commander";
 import { SIM_DEFAULTS } from "../../sim/validateSimOptions.js";
 import { POLICY_NAMES, parseCount, parsePolicy, parseReal } from "../optionParsers.js";
-import { addAllocatorOptions } from "./addAllocatorOptions.js";
 import type { SetExit } from "./SetExit.js";
+import { withAllocatorOptions } from "./withAllocatorOptions.js";
 
 /** Defines `vmid simulate`; the simulator loads only when it runs. */
 export function addSimulateCommand(program: Command, setExit: SetExit): void {
@@ -54,7 +54,7 @@ export function addSimulateCommand(program: Command, setExit: SetExit): void {
     .option("--sample-every <K>", "time one slow path in K (0: none)", parseCount, sim.sampleEvery)
     .option("--json", "print the whole result as JSON", false)
     .option("--quiet", "show no progress bar on stderr", false);
-  addAllocatorOptions(command).action(async (options) => {
+  withAllocatorOptions(command).action(async (options) => {
     const { simulateCommand } = await import("../simulateCommand.js");
     setExit(simulateCommand(options));
   });

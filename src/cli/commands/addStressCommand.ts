@@ -4,8 +4,8 @@ import { STRATEGY_NAMES } from "../../core/strategies/ReservedLookup.js";
 import { STRESS_DEFAULTS } from "../../runtime/StressOptions.js";
 import { helpSections } from "../helpText.js";
 import { parseCount, parseMutant, parseReal, parseStrategy } from "../optionParsers.js";
-import { addAllocatorOptions } from "./addAllocatorOptions.js";
 import type { SetExit } from "./SetExit.js";
+import { withAllocatorOptions } from "./withAllocatorOptions.js";
 
 /** Defines `vmid stress`; its implementation (worker threads) loads only when it runs. */
 export function addStressCommand(program: Command, setExit: SetExit): void {
@@ -98,7 +98,7 @@ export function addStressCommand(program: Command, setExit: SetExit): void {
         },
       ]),
     );
-  addAllocatorOptions(command).action(async (options, command: Command) => {
+  withAllocatorOptions(command).action(async (options, command: Command) => {
     const explicit = new Set(
       Object.keys(options).filter((name) => command.getOptionValueSource(name) === "cli"),
     );

@@ -7,7 +7,7 @@ import { ALLOCATOR_NAMES } from "../../core/IdSpace.js";
  * ASID allocator (deferred per-CPU flush, no put, generation unit 2^16), with KPTI pairs
  * when `--kpti` is given too (KPTI is a boot-time decision, so it holds for the whole run).
  */
-export function addAllocatorOptions(command: Command): Command {
+export function withAllocatorOptions(command: Command): Command {
   return command
     .addOption(
       new Option(
