@@ -113,7 +113,7 @@ export function validateStressOptions(options: StressOptions): void {
   );
   requireInput(
     options.mutant !== "no-put-flush",
-    "mutant no-put-flush changes only mainline's put under the deferred flush policy, which vmid stress does not run (the VMID allocator broadcasts; the ASID allocator has no put); check it with vmid check --flush deferred --mutant no-put-flush",
+    "mutant no-put-flush changes only the deferred flush policy's put, which vmid stress does not run (its VMID allocator broadcasts; the ASID allocator has no put); check it with vmid check --flush deferred --mutant no-put-flush",
   );
   if (space.allocator === "asid") {
     requireInput(
