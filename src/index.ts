@@ -1,6 +1,7 @@
 /**
  * vmid: the arm64 KVM VMID allocator (Linux's arch/arm64/kvm/vmid.c, as reviewed in the
- * v4 series, plus mainline's clearActive), bit-exact, as a library; and the simulator and
+ * v4 series, plus mainline's clearActive), bit-exact, as a library, with its parent the arm64
+ * ASID allocator as a second configuration (`allocator: "asid"`); and the simulator and
  * sweeps that measure it.
  */
 
@@ -18,6 +19,22 @@ export {
 } from "./core/createAllocator.js";
 export { FLUSH_POLICIES, type FlushPolicy } from "./core/FlushPolicy.js";
 export type { IdArithmetic } from "./core/IdArithmetic.js";
+export {
+  ALLOCATOR_NAMES,
+  type AllocatorName,
+  ASID_GENERATION_STEP,
+  availableIdCount,
+  checkIdSpaceOptions,
+  generationStep,
+  type IdSpace,
+  type IdSpaceOptions,
+  idSpace,
+  kptiBitsAtInit,
+  kptiBitsAtRollover,
+  MAX_ASID_BITS,
+  setKptiBits,
+  usableIdCount,
+} from "./core/IdSpace.js";
 export { newVmid } from "./core/newVmid.js";
 export { numberIds } from "./core/numberIds.js";
 export {

@@ -1,5 +1,6 @@
 import { requireInput } from "../_internal/requireInput.js";
 import { FLUSH_POLICIES, type FlushPolicy } from "../core/FlushPolicy.js";
+import { type AllocatorName, type IdSpace, idSpace, usableIdCount } from "../core/IdSpace.js";
 import { MUTANTS, type MutantName } from "../core/Mutant.js";
 import { INVARIANT_NAMES, type InvariantName } from "./invariants.js";
 
@@ -9,8 +10,15 @@ export interface CheckOptions {
   readonly cpus: number;
   /** VMs, 1..8; VMs are symmetric (the checker explores one state per relabelling). */
   readonly vms: number;
-  /** VMID width, 1..4, with 2^bits - 1 > cpus. */
+  /** VMID width, 1..4, with more usable ids than CPUs (2^bits - 1, or under KPTI 2^(bits-1) - 1). */
   readonly bits: number;
+  /**
+   * The allocator: `vmid` (the default) or `asid`, the arm64 ASID allocator, which needs the
+   * `deferred` flush and no puts (docs/allocator.md#asid-allocator).
+   */
+  readonly allocator?: AllocatorName;
+  /** ASID allocator: KPTI pairs (every odd idx reserved at init and at each rollover). */
+  readonly kpti?: boolean;
   /**
    * A generation bound, 1..8 (3 = two full rollovers): a rollover beyond it is cut and the
    * verdict is at best `bounded`, as with TLC's constraint. Undefined (the default): every
@@ -21,7 +29,11 @@ export interface CheckOptions {
   readonly puts: boolean;
   /** Whether a CPU may fill its TLB for its loaded guest at any step (speculation). */
   readonly speculation: boolean;
-  /** Leaving a guest for an update makes it unreachable for TLB fills (see StepModel). */
+  /**
+   * Leaving a guest for an update makes it unreachable for TLB fills (see StepModel): for
+   * the ASID allocator, CnP's switch to the reserved TTBR0 at the start of
+   * `check_and_switch_context`.
+   */
   readonly exitUnloads: boolean;
   /** How rollovers flush TLBs: `broadcast` (the seed) or `deferred` (see StepModel). */
   readonly flush: FlushPolicy;
@@ -49,6 +61,11 @@ export const CHECK_DEFAULTS = {
   maxStates: 100_000_000,
 } as const satisfies Partial<CheckOptions>;
 
+/** The id space of a check's options; throws VmidInputError for KPTI without `asid`. */
+export function checkIdSpace(options: CheckOptions): IdSpace {
+  return idSpace(options.bits, { allocator: options.allocator, kpti: options.kpti });
+}
+
 /** Throws VmidInputError naming the first option out of range. */
 export function validateCheckOptions(options: CheckOptions): void {
   const { cpus, vms, bits, generations, maxStates } = options;
@@ -64,13 +81,38 @@ export function validateCheckOptions(options: CheckOptions): void {
     Number.isInteger(bits) && bits >= 1 && bits <= 4,
     `bits must be an integer from 1 to 4 (got ${bits})`,
   );
+  const space = checkIdSpace(options);
+  if (!space.kpti) {
+    requireInput(
+      2 ** bits - 1 > cpus,
+      `bits ${bits} gives ${2 ** bits - 1} usable VMIDs for ${cpus} CPUs: need more VMIDs than CPUs (2^bits - 1 > cpus)`,
+    );
+  } else {
+    const usable = usableIdCount(space);
+    requireInput(
+      usable > cpus,
+      `bits ${bits} gives ${usable} usable ids (KPTI pairs) for ${cpus} CPUs: need more ids than CPUs (2^(bits-1) - 1 > cpus)`,
+    );
+  }
+  if (space.allocator === "asid") {
+    requireInput(
+      options.flush === "deferred",
+      "the ASID allocator flushes each CPU's TLB in its next slow path: use --flush deferred (its default)",
+    );
+    requireInput(!options.puts, "the ASID allocator has no put: use --no-puts (its default)");
+    requireInput(
+      options.mutant !== "clear-to-zero" && options.mutant !== "no-put-flush",
+      `mutant ${options.mutant} changes the put, which the ASID allocator has not`,
+    );
+  }
+  // One TLB bit per VM and idx, bit (vm - 1) x N + idx of an Int32 word, bits 0..30. Under
+  // KPTI only even idx are handed out, so the highest bit is (vms - 1) x N + N - 2.
+  const tlbBits = options.kpti === true ? vms * 2 ** bits - 1 : vms * 2 ** bits;
   requireInput(
-    2 ** bits - 1 > cpus,
-    `bits ${bits} gives ${2 ** bits - 1} usable VMIDs for ${cpus} CPUs: need more VMIDs than CPUs (2^bits - 1 > cpus)`,
-  );
-  requireInput(
-    vms * 2 ** bits <= 31,
-    `vms x 2^bits must be at most 31 (one TLB bit per VM and idx; got ${vms * 2 ** bits})`,
+    tlbBits <= 31,
+    options.kpti === true
+      ? `vms x 2^bits must be at most 32 under KPTI (one TLB bit per VM and even idx; got ${vms * 2 ** bits})`
+      : `vms x 2^bits must be at most 31 (one TLB bit per VM and idx; got ${vms * 2 ** bits})`,
   );
   requireInput(
     generations === undefined ||

@@ -1,3 +1,11 @@
+import {
+  generationStep,
+  type IdSpace,
+  idSpace,
+  kptiBitsAtInit,
+  kptiBitsAtRollover,
+} from "../core/IdSpace.js";
+
 /**
  * A model state is a flat Int32Array. Ids are kept as in the allocator, `generation | idx`
  * with generation = g x N (g = 1, 2, ...), so for the small widths checked they are small
@@ -31,6 +39,22 @@ export interface ModelLayout {
   readonly idCount: number;
   /** The model's VMID_ACTIVE_INVALID: -N, no generation, idx 0 (see above). */
   readonly invalid: number;
+  /**
+   * The allocator's generation unit (N, or 2^16 for the ASID allocator). The model numbers
+   * generations g = 1, 2, ... and keeps ids as g x N + idx whatever the unit: only equality
+   * and the generation of an id are ever read, which the unit does not change.
+   * `allocatorId` converts to the allocator's `g x unit + idx`.
+   */
+  readonly generationStep: number;
+  /** The bitmap at init: 0, or the KPTI pattern (every odd idx) for the ASID allocator. */
+  readonly initialBitmap: number;
+  /** The bitmap a rollover starts from: 0, or the KPTI pattern under KPTI. */
+  readonly rolloverBitmap: number;
+  /**
+   * Bits of a TLB word that can be set: bit (vm - 1) x N + idx per entry, so vms x N; under
+   * KPTI one less, as only even idx are handed out and the top bit (odd idx N - 1) stays 0.
+   */
+  readonly tlbWidth: number;
   readonly active: number;
   readonly reserved: number;
   readonly vmId: number;
@@ -57,8 +81,15 @@ export const CpuField = {
 } as const;
 export const CPU_FIELDS = 8;
 
-export function modelLayout(cpus: number, vms: number, bits: number): ModelLayout {
+/** The layout of `cpus` CPUs and `vms` VMs with `bits`-bit ids in `space` (VMID by default). */
+export function modelLayout(
+  cpus: number,
+  vms: number,
+  bits: number,
+  space: IdSpace = idSpace(bits),
+): ModelLayout {
   const active = 5;
+  const kptiPattern = 0xaaaaaaaa & (2 ** (2 ** bits) - 1);
   const reserved = active + cpus;
   const vmId = reserved + cpus;
   const cpuBase = vmId + vms;
@@ -67,6 +98,10 @@ export function modelLayout(cpus: number, vms: number, bits: number): ModelLayou
     vms,
     idCount: 2 ** bits,
     invalid: -(2 ** bits),
+    generationStep: generationStep(space),
+    initialBitmap: kptiBitsAtInit(space) ? kptiPattern : 0,
+    rolloverBitmap: kptiBitsAtRollover(space) ? kptiPattern : 0,
+    tlbWidth: space.kpti ? vms * 2 ** bits - 1 : vms * 2 ** bits,
     active,
     reserved,
     vmId,
@@ -75,9 +110,10 @@ export function modelLayout(cpus: number, vms: number, bits: number): ModelLayou
   };
 }
 
-/** The initial state: generation 1, empty bitmap, curIdx 1, everything else 0. */
+/** The initial state: generation 1, the initial bitmap, curIdx 1, everything else 0. */
 export function initialState(layout: ModelLayout): Int32Array {
   const state = new Int32Array(layout.length);
+  state[BITMAP] = layout.initialBitmap;
   state[GENERATION] = 1;
   state[CUR_IDX] = 1;
   return state;

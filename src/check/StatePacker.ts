@@ -31,7 +31,7 @@ export class StatePacker {
       bitsFor(layout.cpus),
       bitsFor(layout.vms),
       bitsFor(n - 1),
-      layout.vms * n,
+      layout.tlbWidth,
     ];
     const perCpuIsId = [false, false, true, true, false, false, false, false];
     if (perCpu.length !== CPU_FIELDS)

@@ -43,11 +43,14 @@ export interface DecodedState {
 
 /**
  * The allocator's number for an id word of a model state: the model's INVALID sentinel
- * (`layout.invalid`, see ModelLayout) becomes the allocator's VMID_ACTIVE_INVALID, N; every
- * other id is already the allocator's `generation | idx`.
+ * (`layout.invalid`, see ModelLayout) becomes the allocator's VMID_ACTIVE_INVALID (the first
+ * generation, idx 0); every other id `g x N + idx` becomes the allocator's
+ * `g x unit + idx` (the same number for the VMID allocator, whose unit is N).
  */
 export function allocatorId(layout: ModelLayout, word: number): number {
-  return word === layout.invalid ? layout.idCount : word;
+  const n = layout.idCount;
+  if (word === layout.invalid) return layout.generationStep;
+  return Math.floor(word / n) * layout.generationStep + (word % n);
 }
 
 /** Decodes a model state. */
@@ -76,7 +79,7 @@ export function decodeState(layout: ModelLayout, state: Int32Array): DecodedStat
   const allocatedIdx: number[] = [];
   for (let idx = 0; idx < n; idx++) if (state[BITMAP] & (1 << idx)) allocatedIdx.push(idx);
   return {
-    generation: hex(state[GENERATION] * n),
+    generation: hex(state[GENERATION] * layout.generationStep),
     allocatedIdx,
     curIdx: state[CUR_IDX],
     lockHolder: state[LOCK] - 1,

@@ -1,5 +1,5 @@
 import { CanonicalKey } from "./CanonicalKey.js";
-import { type CheckOptions, validateCheckOptions } from "./CheckOptions.js";
+import { type CheckOptions, checkIdSpace, validateCheckOptions } from "./CheckOptions.js";
 import type { CheckResult, CheckStats, Counterexample, CounterexampleStep } from "./CheckResult.js";
 import { type InvariantName, violatedInvariant } from "./invariants.js";
 import { initialState, modelLayout } from "./ModelLayout.js";
@@ -27,7 +27,7 @@ export interface CheckHooks {
  */
 export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckResult {
   validateCheckOptions(options);
-  const layout = modelLayout(options.cpus, options.vms, options.bits);
+  const layout = modelLayout(options.cpus, options.vms, options.bits, checkIdSpace(options));
   const model: StepModel = {
     layout,
     generations: options.generations ?? Number.POSITIVE_INFINITY,

@@ -46,7 +46,7 @@ export const Pc = {
   lock: 6,
   /** new_vmid: reservation lookup, old idx, search from curIdx; stores the VM id if found. */
   newVmid: 7,
-  /** rollover: generation += N, clear the bitmap. */
+  /** rollover: generation += N, clear the bitmap (under KPTI: set every odd idx). */
   bumpGeneration: 8,
   /** flush_context: `xchg(active[aux], 0)` and reserve, for aux = 0 .. C-1. */
   flushCpu: 9,
@@ -264,7 +264,7 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
     case Pc.bumpGeneration:
       if (s[GENERATION] >= model.generations) return false;
       s[GENERATION]++;
-      s[BITMAP] = 0;
+      s[BITMAP] = layout.rolloverBitmap; // empty, or under KPTI every odd idx set
       if (model.flush === "deferred" && mutant !== "no-flush")
         s[FLUSH_PENDING] = (1 << layout.cpus) - 1;
       s[base + CpuField.aux] = 0;

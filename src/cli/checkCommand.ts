@@ -4,7 +4,9 @@ import type { CheckResult } from "../check/CheckResult.js";
 import { explore } from "../check/explore.js";
 import type { InvariantName } from "../check/invariants.js";
 import type { FlushPolicy } from "../core/FlushPolicy.js";
+import type { AllocatorName } from "../core/IdSpace.js";
 import type { MutantName } from "../core/Mutant.js";
+import { VmidInputError } from "../core/VmidInputError.js";
 import { ExitCode } from "./ExitCode.js";
 import { checkResultJson, formatCheckResult } from "./formatCheckResult.js";
 import { showsProgress } from "./progressBar.js";
@@ -19,8 +21,13 @@ export interface CheckCommandOptions {
   readonly mutant?: MutantName;
   readonly speculation: boolean;
   readonly exitUnloads: boolean;
-  readonly flush: FlushPolicy;
+  /** Absent: the allocator's own (broadcast for vmid, deferred for asid). */
+  readonly flush?: FlushPolicy;
   readonly puts: boolean;
+  readonly allocator: AllocatorName;
+  readonly kpti: boolean;
+  /** ASID allocator: CnP's switch to the reserved TTBR0 before the update (`--no-cnp`: off). */
+  readonly cnp: boolean;
   readonly invariant?: InvariantName[];
   readonly maxStates: number;
   readonly json: boolean;
@@ -37,15 +44,25 @@ const EXIT_OF: Record<CheckResult["verdict"], number> = {
 
 /** `vmid check`: explores every interleaving of a small configuration. */
 export function checkCommand(options: CheckCommandOptions): number {
+  const asid = options.allocator === "asid";
+  if (!asid && !options.cnp) {
+    throw new VmidInputError(
+      "--no-cnp: CnP's reserved-TTBR0 switch is the ASID allocator's (add --allocator asid)",
+    );
+  }
   const check: CheckOptions = {
     cpus: options.cpus,
     vms: options.vms,
     bits: options.bits,
+    allocator: options.allocator,
+    kpti: options.kpti,
     generations: options.generations,
-    puts: options.puts,
+    // The ASID allocator has no put, flushes each CPU in its slow path, and with CnP switches
+    // to the reserved TTBR0 (the guest unloaded) before the update.
+    puts: asid ? false : options.puts,
     speculation: options.speculation,
-    exitUnloads: options.exitUnloads,
-    flush: options.flush,
+    exitUnloads: options.exitUnloads || (asid && options.cnp),
+    flush: options.flush ?? (asid ? "deferred" : "broadcast"),
     mutant: options.mutant,
     invariants: options.invariant ?? CHECK_DEFAULTS.invariants,
     maxStates: options.maxStates,

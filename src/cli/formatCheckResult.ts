@@ -1,5 +1,5 @@
 import { type Decimals, formatNumber } from "../_internal/formatNumber.js";
-import { CHECK_DEFAULTS, type CheckOptions } from "../check/CheckOptions.js";
+import { CHECK_DEFAULTS, type CheckOptions, checkIdSpace } from "../check/CheckOptions.js";
 import type { CheckResult } from "../check/CheckResult.js";
 import { type DecodedState, decodeState } from "../check/decodeState.js";
 import { INVARIANTS } from "../check/invariants.js";
@@ -11,11 +11,16 @@ const integer: Decimals = { upTo: 0 };
 export function checkCommandLine(options: CheckOptions): string {
   const parts = [`vmid check --cpus ${options.cpus} --vms ${options.vms} --bits ${options.bits}`];
   if (options.generations !== undefined) parts.push(`--generations ${options.generations}`);
+  const asid = options.allocator === "asid";
+  if (asid) parts.push("--allocator asid");
+  if (options.kpti === true) parts.push("--kpti");
   if (options.mutant !== undefined) parts.push(`--mutant ${options.mutant}`);
-  if (options.flush !== "broadcast") parts.push(`--flush ${options.flush}`);
+  if (options.flush !== (asid ? "deferred" : "broadcast")) parts.push(`--flush ${options.flush}`);
   if (options.speculation) parts.push("--speculation");
-  if (options.exitUnloads) parts.push("--exit-unloads");
-  if (!options.puts) parts.push("--no-puts");
+  // The ASID allocator unloads at the start of an update by default (CnP's reserved TTBR0).
+  if (asid && !options.exitUnloads) parts.push("--no-cnp");
+  if (!asid && options.exitUnloads) parts.push("--exit-unloads");
+  if (!asid && !options.puts) parts.push("--no-puts");
   const defaults = CHECK_DEFAULTS.invariants;
   const isDefault =
     options.invariants.length === defaults.length &&
@@ -76,11 +81,19 @@ export function formatCheckResult(result: CheckResult): string {
       ? "every generation"
       : `generations bounded to ${options.generations}`;
   const model = `${options.cpus} CPUs, ${options.vms} VMs, bits ${options.bits}, ${generations}`;
+  const asid = options.allocator === "asid";
   const flags = [
+    asid ? `ASID allocator${options.kpti === true ? " with KPTI pairs" : ""}` : "",
     options.puts ? "puts" : "no puts",
     `${options.flush} flush`,
     options.speculation ? "speculation" : "no speculation",
-    options.exitUnloads ? "exit unloads the guest" : "",
+    asid
+      ? options.exitUnloads
+        ? "CnP: reserved TTBR0 before the update"
+        : "no CnP"
+      : options.exitUnloads
+        ? "exit unloads the guest"
+        : "",
     options.mutant === undefined ? "" : `mutant ${options.mutant}`,
   ].filter((part) => part !== "");
   lines.push(`vmid check: ${model}, ${flags.join(", ")}`);
@@ -110,7 +123,7 @@ export function formatCheckResult(result: CheckResult): string {
         `verdict: VIOLATED ${counterexample.invariant}: ${INVARIANTS[counterexample.invariant]}`,
       );
       lines.push(`shortest counterexample, ${counterexample.steps.length} steps:`);
-      const layout = modelLayout(options.cpus, options.vms, options.bits);
+      const layout = modelLayout(options.cpus, options.vms, options.bits, checkIdSpace(options));
       let before = decodeState(layout, counterexample.initial);
       counterexample.steps.forEach((step, i) => {
         const after = decodeState(layout, step.state);
@@ -144,7 +157,12 @@ export function checkResultJson(result: CheckResult): Record<string, unknown> {
     replay: checkCommandLine(result.options),
   };
   if (result.verdict !== "violated") return base;
-  const layout = modelLayout(result.options.cpus, result.options.vms, result.options.bits);
+  const layout = modelLayout(
+    result.options.cpus,
+    result.options.vms,
+    result.options.bits,
+    checkIdSpace(result.options),
+  );
   return {
     ...base,
     counterexample: {

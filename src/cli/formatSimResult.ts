@@ -43,7 +43,9 @@ export function simulateCommandLine(options: SimOptions): string {
     `--popularity ${options.popularity}`,
   ];
   if (options.popularity === "zipf") parts.push(`--zipf-skew ${options.zipfSkew}`);
-  if (!options.put) parts.push("--no-put");
+  if (options.allocator === "asid") parts.push("--allocator asid");
+  if (options.kpti === true) parts.push("--kpti");
+  if (!options.put && options.allocator !== "asid") parts.push("--no-put");
   if (options.nested) parts.push("--nested");
   for (const policy of options.policies) parts.push(`--policy ${policyLabel(policy)}`);
   return parts.join(" ");
@@ -53,7 +55,7 @@ export function simulateCommandLine(options: SimOptions): string {
 export function formatSimResult(result: SimResult): string {
   const { options, workload } = result;
   const head = [
-    `simulate: ${options.cpus} CPUs, bits ${options.bits}, ${options.vms} VMs x ${options.vcpusPerVm} vCPUs, ` +
+    `simulate: ${options.cpus} CPUs, bits ${options.bits}${options.allocator === "asid" ? `, ASID allocator${options.kpti === true ? " with KPTI pairs" : ""}` : ""}, ${options.vms} VMs x ${options.vcpusPerVm} vCPUs, ` +
       `${options.popularity}${options.popularity === "zipf" ? ` ${options.zipfSkew}` : ""} popularity, churn ${options.churn}/1000 slices, ` +
       `${options.put ? "put on deschedule" : "no put"}${options.nested ? ", nested" : ""}, seed ${options.seed}`,
     `workload: ${formatNumber(workload.updates, integer)} updates, ${formatNumber(workload.puts, integer)} puts, ` +

@@ -21,8 +21,12 @@ export function formatStressResult(result: StressResult): string {
       ? `trace ${options.trace}`
       : `${options.vms} VMs x ${options.vcpusPerVm} vCPUs, put probability ${options.putProbability}, seed ${options.seed}`;
   const mutant = options.mutant === undefined ? "" : `, mutant ${options.mutant}`;
+  const allocator =
+    options.allocator === "asid"
+      ? `, ASID allocator${options.kpti === true ? " with KPTI pairs" : ""} (deferred flush)`
+      : "";
   lines.push(
-    `vmid stress: ${options.cpus} CPUs on ${options.threads} threads, bits ${options.bits}, ${schedule}, strategy ${options.strategy}${mutant}`,
+    `vmid stress: ${options.cpus} CPUs on ${options.threads} threads, bits ${options.bits}${allocator}, ${schedule}, strategy ${options.strategy}${mutant}`,
   );
   if (result.kind === "ok") {
     lines.push(

@@ -1,4 +1,5 @@
 import { readFileChunks } from "../_internal/readFileChunks.js";
+import { type AllocatorName, checkIdSpaceOptions } from "../core/IdSpace.js";
 import type { StrategyName } from "../core/strategies/ReservedLookup.js";
 import { replayTrace } from "../trace/replayTrace.js";
 import { ExitCode } from "./ExitCode.js";
@@ -11,17 +12,25 @@ export interface ReplayCommandOptions {
   readonly strategy: StrategyName;
   readonly summary: boolean;
   readonly json: boolean;
+  readonly allocator: AllocatorName;
+  readonly kpti: boolean;
 }
 
 /** `vmid replay FILE`: replays a trace, printing each run's id and each rollover's flush. */
 export async function replayCommand(file: string, options: ReplayCommandOptions): Promise<number> {
+  const space = { allocator: options.allocator, kpti: options.kpti };
+  checkIdSpaceOptions(space); // before reading anything
   const source = file === "-" ? process.stdin : readFileChunks(file);
   const out = new OutputBuffer(process.stdout);
   const sink = options.json ? jsonReplaySink(out) : textReplaySink(out);
   try {
     const summary = await replayTrace(
       source,
-      { file: file === "-" ? "<stdin>" : file, strategy: options.strategy },
+      {
+        file: file === "-" ? "<stdin>" : file,
+        strategy: options.strategy,
+        space,
+      },
       sink,
     );
     if (options.json) out.write(`${JSON.stringify(replaySummaryJson(summary))}\n`);

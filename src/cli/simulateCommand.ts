@@ -1,10 +1,11 @@
 import { randomInt } from "node:crypto";
+import type { AllocatorName } from "../core/IdSpace.js";
 import { VmidInputError } from "../core/VmidInputError.js";
 import type { Policy } from "../sim/Policy.js";
 import { SIM_PARAMETERS } from "../sim/SIM_PARAMETERS.js";
 import type { Popularity, SimOptions } from "../sim/SimOptions.js";
 import { simulate } from "../sim/simulate.js";
-import { validateSimOptions } from "../sim/validateSimOptions.js";
+import { SIM_DEFAULTS, validateSimOptions } from "../sim/validateSimOptions.js";
 import { ExitCode } from "./ExitCode.js";
 import { formatSimResult } from "./formatSimResult.js";
 import { startProgressBar } from "./progressBar.js";
@@ -23,7 +24,10 @@ export interface SimulateCommandOptions {
   readonly zipfSkew: number;
   readonly put: boolean;
   readonly nested: boolean;
-  readonly policy: Policy[];
+  readonly allocator: AllocatorName;
+  readonly kpti: boolean;
+  /** Absent: every policy the allocator has. */
+  readonly policy?: Policy[];
   readonly sampleEvery: number;
   readonly json: boolean;
   /** Show no progress bar. */
@@ -55,9 +59,17 @@ export function simulateCommand(
     churn: options.churn,
     popularity: options.popularity,
     zipfSkew: options.zipfSkew,
-    put: options.put,
+    // The ASID allocator has no put and only the deferred flush: the policies default to
+    // every strategy with it.
+    put: options.allocator === "asid" ? false : options.put,
     nested: options.nested,
-    policies: options.policy,
+    allocator: options.allocator,
+    kpti: options.kpti,
+    policies:
+      options.policy ??
+      SIM_DEFAULTS.policies.filter(
+        (policy) => options.allocator !== "asid" || policy.flush === "deferred",
+      ),
     sampleEvery: options.sampleEvery,
   };
   validateSimOptions(sim, (option) => SIM_PARAMETERS[option].flag);

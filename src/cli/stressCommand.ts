@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { type AllocatorName, checkIdSpaceOptions } from "../core/IdSpace.js";
 import type { MutantName } from "../core/Mutant.js";
 import type { StrategyName } from "../core/strategies/ReservedLookup.js";
 import { VmidInputError } from "../core/VmidInputError.js";
@@ -29,6 +30,8 @@ export interface StressCommandOptions {
   readonly trace?: string;
   readonly watchdog: number;
   readonly tlbModel: boolean;
+  readonly allocator: AllocatorName;
+  readonly kpti: boolean;
   readonly json: boolean;
   /** Show no progress bar. */
   readonly quiet?: boolean;
@@ -54,6 +57,7 @@ export async function stressCommand(
   options: StressCommandOptions,
   explicit: ReadonlySet<string>,
 ): Promise<number> {
+  checkIdSpaceOptions({ allocator: options.allocator, kpti: options.kpti });
   let trace: TraceSchedule | undefined;
   if (options.trace !== undefined) {
     const clash = ["bits", "cpus", "vms", "vcpus", "events", "putProbability", "seed"].filter(
@@ -64,7 +68,10 @@ export async function stressCommand(
         `--trace sets the schedule; it cannot be combined with ${clash.map(flagName).join(", ")}`,
       );
     }
-    trace = await loadTraceSchedule(options.trace);
+    trace = await loadTraceSchedule(options.trace, {
+      allocator: options.allocator,
+      kpti: options.kpti,
+    });
   }
   const threads =
     trace !== undefined && !explicit.has("threads")
@@ -77,7 +84,11 @@ export async function stressCommand(
     vms: trace?.maxVm ?? options.vms,
     vcpusPerVm: trace === undefined ? options.vcpus : 1,
     events: trace?.events ?? options.events,
-    putProbability: options.putProbability,
+    // The ASID allocator has no put: no puts unless asked for (which its check refuses).
+    putProbability:
+      options.allocator === "asid" && !explicit.has("putProbability") ? 0 : options.putProbability,
+    allocator: options.allocator,
+    kpti: options.kpti,
     seed: options.seed ?? randomInt(0, 2 ** 32 - 1),
     strategy: options.strategy,
     mutant: options.mutant,

@@ -12,6 +12,8 @@ export interface AllocatorContext<Id extends number | bigint> {
   readonly memory: VmidMemory<Id>;
   readonly lookup: ReservedLookup;
   readonly counters: AllocatorCounters;
+  /** Called under the lock at each rollover, whatever the flush policy, with the new generation. */
+  readonly onRollover: ((generation: bigint) => void) | undefined;
   /** Called under the lock at each rollover's broadcast flush, with the new generation. */
   readonly onFlush: ((generation: bigint) => void) | undefined;
   /** How rollovers flush TLBs. */

@@ -9,21 +9,29 @@
 export interface IdArithmetic<Id extends number | bigint> {
   /** VMID width in bits, 1..24. */
   readonly bits: number;
-  /** `N = 2^bits`: bitmap length, first generation and generation step, as a number. */
+  /** `N = 2^bits`: the bitmap length, as a number. */
   readonly idCount: number;
+  /**
+   * The first generation and the step by which it grows: N for the VMID allocator, 2^16 for
+   * the ASID allocator (`ASID_FIRST_VERSION`), a power of two at least N.
+   */
+  readonly generationStep: number;
   /** The value 0: "never allocated" for a VM, "rolled over" for an active slot. */
   readonly zero: Id;
-  /** `VMID_ACTIVE_INVALID` = N: idx 0 of generation 1, written to active when a vCPU is put. */
+  /** `VMID_ACTIVE_INVALID`: idx 0 of the first generation, written to active when a vCPU is put. */
   readonly invalid: Id;
-  /** The first generation, N. */
+  /** The first generation, `generationStep`. */
   readonly firstGeneration: Id;
   /** idx = `v & (N - 1)`, 0..N-1. */
   idxOf(v: Id): number;
   /** `generation | idx`; generation is a multiple of N and idx < N. */
   compose(generation: Id, idx: number): Id;
-  /** `generation + N`; throws RangeError past the representation's limit. */
+  /** `generation + generationStep`; throws RangeError past the representation's limit. */
   nextGeneration(generation: Id): Id;
-  /** The seed's `vmid_gen_match`: `((v ^ generation) >> bits) == 0`. */
+  /**
+   * The seed's `vmid_gen_match`: `((v ^ generation) >> bits) == 0`. Ids and generations have
+   * zero bits from `bits` up to the step, so this is `generation <= v < generation + N`.
+   */
   isOfGeneration(v: Id, generation: Id): boolean;
   /**
    * `vmid_gen_match` for an id read BEFORE `generation` (the fast path's order): then the id

@@ -4,6 +4,7 @@ const SIGNED_LIMIT = 1n << 63n;
 
 /**
  * Ids held as bigints, for backends that store them in a BigInt64Array (Atomics needs that).
+ * `generationStep` is the generation unit, 2^bits by default (see numberIds).
  * The slot is signed, so generations stop below 2^63 (the kernel's u64 would wrap at 2^64;
  * neither is reachable in practice).
  *
@@ -11,16 +12,18 @@ const SIGNED_LIMIT = 1n << 63n;
  * saw so that a match costs two bigint comparisons and no allocation. The cache is per
  * arithmetic object, so give each thread its own (the shared backend does).
  */
-export function bigintIds(bits: number): IdArithmetic<bigint> {
+export function bigintIds(bits: number, generationStep: number = 2 ** bits): IdArithmetic<bigint> {
   const idCount = 2 ** bits;
-  const step = BigInt(idCount);
-  const mask = step - 1n;
+  const step = BigInt(generationStep);
+  const span = BigInt(idCount);
+  const mask = span - 1n;
   let cachedGeneration = -1n;
   let cachedBound = -1n;
   return {
     bits,
     idCount,
     zero: 0n,
+    generationStep,
     invalid: step,
     firstGeneration: step,
     idxOf: (v) => Number(v & mask),
@@ -35,7 +38,7 @@ export function bigintIds(bits: number): IdArithmetic<bigint> {
     isOfGeneration(v, generation) {
       if (generation !== cachedGeneration) {
         cachedGeneration = generation;
-        cachedBound = generation + step;
+        cachedBound = generation + span;
       }
       return v >= generation && v < cachedBound;
     },

@@ -4,6 +4,7 @@ import type { AllocatorContext } from "./AllocatorContext.js";
 import { type AllocatorCounters, emptyCounters } from "./AllocatorCounters.js";
 import { testBit } from "./bitmap.js";
 import { FLUSH_POLICIES, type FlushPolicy } from "./FlushPolicy.js";
+import type { IdSpace, IdSpaceOptions } from "./IdSpace.js";
 import { MUTANTS, type MutantName } from "./Mutant.js";
 import { STRATEGY_NAMES, type StrategyName } from "./strategies/ReservedLookup.js";
 import { reservedLookupNamed } from "./strategies/reservedLookupNamed.js";
@@ -11,8 +12,11 @@ import { clearActive, updateVmid } from "./updateVmid.js";
 import { VmidInputError } from "./VmidInputError.js";
 import { validateConfig, validateCpu, validateVm } from "./validateConfig.js";
 
-/** Checks the names a plain-JavaScript caller may get wrong (TypeScript callers cannot). */
-function validateBehaviour(options: AllocatorBehaviour): void {
+/**
+ * Checks the names a plain-JavaScript caller may get wrong (TypeScript callers cannot), and
+ * that the behaviour fits the allocator the memory was made for.
+ */
+function validateBehaviour(options: AllocatorBehaviour, space: IdSpace): void {
   const { strategy, mutant, flush } = options;
   if (flush !== undefined && !FLUSH_POLICIES.includes(flush)) {
     throw new VmidInputError(
@@ -29,6 +33,23 @@ function validateBehaviour(options: AllocatorBehaviour): void {
       `unknown mutant '${mutant}' (expected ${Object.keys(MUTANTS).join(", ")})`,
     );
   }
+  if (space.allocator === "asid") {
+    if (flush === "broadcast") {
+      throw new VmidInputError(
+        "the ASID allocator flushes each CPU's TLB in its next slow path (flush deferred), not by broadcast",
+      );
+    }
+    if (mutant === "clear-to-zero" || mutant === "no-put-flush") {
+      throw new VmidInputError(
+        `mutant ${mutant} changes the put, which the ASID allocator has not`,
+      );
+    }
+  }
+}
+
+/** The flush policy of an allocator: as asked, else the allocator's own. */
+function flushPolicyOf(options: AllocatorBehaviour, space: IdSpace): FlushPolicy {
+  return options.flush ?? (space.allocator === "asid" ? "deferred" : "broadcast");
 }
 
 /** How an allocator behaves, whatever memory it runs over. */
@@ -37,19 +58,27 @@ export interface AllocatorBehaviour {
   readonly strategy?: StrategyName;
   /** Called at each rollover's broadcast flush with the new generation. */
   readonly onFlush?: (generation: bigint) => void;
+  /** Called at each rollover, whatever the flush policy, with the new generation. */
+  readonly onRollover?: (generation: bigint) => void;
   /** A deliberate bug (see MUTANTS); none by default. */
   readonly mutant?: MutantName;
-  /** How rollovers flush TLBs; `broadcast` (the seed) by default. */
+  /**
+   * How rollovers flush TLBs: by default `broadcast` (the seed) for the VMID allocator and
+   * `deferred` for the ASID allocator, which accepts only that.
+   */
   readonly flush?: FlushPolicy;
   /** `deferred` policy: called when a CPU flushes its own TLB in its slow path. */
   readonly onLocalFlush?: (cpu: number) => void;
 }
 
-/** Options of an allocator over fresh memory; `bits` and `cpus` as `validateConfig` takes. */
-export interface AllocatorOptions extends AllocatorBehaviour {
-  /** VMID width, 1..24 (arm64 hardware has 8 or 16). */
+/**
+ * Options of an allocator over fresh memory; `bits` and `cpus` as `validateConfig` takes,
+ * `allocator` and `kpti` as `IdSpaceOptions` describes (the VMID allocator by default).
+ */
+export interface AllocatorOptions extends AllocatorBehaviour, IdSpaceOptions {
+  /** Id width, 1..24 (1..16 for the ASID allocator; arm64 hardware has 8 or 16). */
   readonly bits: number;
-  /** CPU count, 1..4096, with `2^bits - 1 > cpus`. */
+  /** CPU count, 1..4096, with more usable ids than CPUs (see `usableIdCount`). */
   readonly cpus: number;
 }
 
@@ -65,9 +94,14 @@ export interface AllocatorSnapshot {
   readonly allocatedIdx: readonly number[];
 }
 
-/** A VMID allocator: the seed's algorithm plus mainline's `clearActive`. */
+/**
+ * A VMID allocator: the seed's algorithm plus mainline's `clearActive`; or, over memory made
+ * for the ASID allocator, that allocator (see `IdSpace`).
+ */
 export interface VmidAllocator<Id extends number | bigint> {
   readonly bits: number;
+  /** Which allocator it is, and KPTI. */
+  readonly space: IdSpace;
   readonly cpus: number;
   readonly strategy: StrategyName;
   /** How its rollovers flush TLBs. */
@@ -85,7 +119,7 @@ export interface VmidAllocator<Id extends number | bigint> {
   update(cpu: number, vm: number): bigint;
   /** As `update`, returning the backend's own representation (no bigint allocation). */
   updateRaw(cpu: number, vm: number): Id;
-  /** `kvm_arm_vmid_clear_active()`: the vCPU on `cpu` is put. */
+  /** `kvm_arm_vmid_clear_active()`: the vCPU on `cpu` is put. The ASID allocator throws. */
   clearActive(cpu: number): void;
   /** The VM's current id, 0 if it never ran. */
   vmidOf(vm: number): bigint;
@@ -95,6 +129,7 @@ export interface VmidAllocator<Id extends number | bigint> {
 
 class Allocator<Id extends number | bigint> implements VmidAllocator<Id> {
   readonly bits: number;
+  readonly space: IdSpace;
   readonly cpus: number;
   readonly strategy: StrategyName;
   readonly flush: FlushPolicy;
@@ -107,9 +142,10 @@ class Allocator<Id extends number | bigint> implements VmidAllocator<Id> {
     const strategy = options.strategy ?? "scan";
     this.memory = memory;
     this.bits = memory.ids.bits;
+    this.space = memory.space;
     this.cpus = memory.cpus;
     this.strategy = strategy;
-    this.flush = options.flush ?? "broadcast";
+    this.flush = flushPolicyOf(options, memory.space);
     this.mutant = options.mutant;
     this.context = createAllocatorContext(memory, { ...options, strategy, flush: this.flush });
     this.counters = this.context.counters;
@@ -165,13 +201,14 @@ export function createAllocatorContext<Id extends number | bigint>(
   memory: VmidMemory<Id>,
   options: AllocatorBehaviour = {},
 ): AllocatorContext<Id> {
-  validateBehaviour(options);
+  validateBehaviour(options, memory.space);
   return {
     memory,
     lookup: reservedLookupNamed(options.strategy ?? "scan"),
     counters: emptyCounters(),
+    onRollover: options.onRollover,
     onFlush: options.onFlush,
-    flush: options.flush ?? "broadcast",
+    flush: flushPolicyOf(options, memory.space),
     onLocalFlush: options.onLocalFlush,
     mutant: options.mutant,
   };
@@ -179,9 +216,9 @@ export function createAllocatorContext<Id extends number | bigint>(
 
 /** Creates an allocator over fresh single-threaded memory. Throws VmidInputError on bad options. */
 export function createAllocator(options: AllocatorOptions): VmidAllocator<number> {
-  validateConfig(options.bits, options.cpus);
-  validateBehaviour(options);
-  return new Allocator(plainMemory(options.bits, options.cpus), options);
+  const space = validateConfig(options.bits, options.cpus, options);
+  validateBehaviour(options, space);
+  return new Allocator(plainMemory(options.bits, options.cpus, space), options);
 }
 
 /**
@@ -192,7 +229,7 @@ export function createAllocatorOver<Id extends number | bigint>(
   memory: VmidMemory<Id>,
   options: AllocatorBehaviour = {},
 ): VmidAllocator<Id> {
-  validateConfig(memory.ids.bits, memory.cpus);
-  validateBehaviour(options);
+  validateConfig(memory.ids.bits, memory.cpus, memory.space);
+  validateBehaviour(options, memory.space);
   return new Allocator(memory, options);
 }

@@ -1,5 +1,6 @@
 import type { AllocatorContext } from "./AllocatorContext.js";
 import { clearBitmap, setBit } from "./bitmap.js";
+import { kptiBitsAtRollover, setKptiBits } from "./IdSpace.js";
 
 /*
  * Rollover: the seed's `atomic64_add_return(VMID_FIRST_VERSION, &vmid_generation)` followed
@@ -17,13 +18,15 @@ export function bumpGeneration<Id extends number | bigint>(context: AllocatorCon
 }
 
 /**
- * Step 2: clear the bitmap; the strategy forgets the previous generation's reservations.
+ * Step 2: clear the bitmap (under KPTI, the ASID allocator's `set_kpti_asid_bits` instead:
+ * every odd idx set); the strategy forgets the previous generation's reservations.
  * Under the `deferred` policy, also mark every CPU to flush its TLB (see `flushIfPending`
  * for why the marks come before the per-CPU exchanges).
  */
 export function beginFlushContext<Id extends number | bigint>(context: AllocatorContext<Id>): void {
   const memory = context.memory;
-  clearBitmap(memory.bitmap);
+  if (kptiBitsAtRollover(memory.space)) setKptiBits(memory.bitmap);
+  else clearBitmap(memory.bitmap);
   context.lookup.beginRollover(memory);
   if (context.flush === "deferred" && context.mutant !== "no-flush") {
     setAllCpus(memory.flushPending, memory.cpus);
@@ -66,6 +69,7 @@ export function broadcastFlush<Id extends number | bigint>(
 ): void {
   const { counters, memory } = context;
   counters.rollovers++;
+  context.onRollover?.(memory.ids.toBigInt(generation));
   if (context.mutant === "no-flush" || context.flush === "deferred") return;
   counters.broadcastFlushes++;
   counters.cpusFlushed += memory.cpus;

@@ -1,6 +1,7 @@
 import type { AllocatorContext } from "./AllocatorContext.js";
 import { newVmid } from "./newVmid.js";
 import { flushIfPending } from "./rollover.js";
+import { VmidInputError } from "./VmidInputError.js";
 
 /**
  * The slow path of `kvm_arm_vmid_update()`: under the lock, re-read the VM's id (another CPU
@@ -90,15 +91,25 @@ export function updateVmid<Id extends number | bigint>(
  * reserves the previous guest's id (it was still loaded then) and our store of INVALID follows
  * its 0, which only sends this CPU through the fast path's compare-exchange from INVALID. If
  * the store comes first the rollover takes INVALID and reserves idx 0.
+ *
+ * The ASID allocator has no such operation; over its memory this throws VmidInputError.
  */
 export function clearActive<Id extends number | bigint>(
   context: AllocatorContext<Id>,
   cpu: number,
 ): void {
   const ids = context.memory.ids;
+  if (context.memory.space.allocator === "asid") throwNoPut();
   context.memory.storeActive(cpu, context.mutant === "clear-to-zero" ? ids.zero : ids.invalid);
   // Deferred flush: INVALID would let a CPU rolled over before this put run its next guest
   // through the fast path without flushing (see flushIfPending).
   if (context.flush === "deferred" && context.mutant !== "no-put-flush")
     flushIfPending(context, cpu);
+}
+
+/** Out of line, so clearActive stays small. */
+function throwNoPut(): never {
+  throw new VmidInputError(
+    "the ASID allocator has no put: a task switched out leaves its ASID active on the CPU",
+  );
 }

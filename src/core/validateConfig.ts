@@ -1,3 +1,4 @@
+import { type IdSpace, type IdSpaceOptions, idSpace, usableIdCount } from "./IdSpace.js";
 import { VmidInputError } from "./VmidInputError.js";
 
 /** Smallest and largest VMID width accepted, in bits. */
@@ -8,12 +9,13 @@ export const MIN_CPUS = 1;
 export const MAX_CPUS = 4096;
 
 /**
- * Checks an allocator configuration; throws VmidInputError with an explanation.
- * `bits`: 1..24; `cpus`: 1..4096; and `2^bits - 1 > cpus`, the condition the seed only WARNs
- * about: a rollover reserves one id per CPU, so with no more usable ids than CPUs the search
- * after it can find nothing free.
+ * Checks an allocator configuration and returns its id space; throws VmidInputError with an
+ * explanation. `bits`: 1..24 (1..16 for the ASID allocator); `cpus`: 1..4096; and more usable
+ * ids than CPUs (`2^bits - 1 > cpus`, under KPTI `2^(bits-1) - 1 > cpus`), the condition the
+ * kernel only WARNs about: a rollover reserves one id per CPU, so with no more usable ids
+ * than CPUs the search after it can find nothing free.
  */
-export function validateConfig(bits: number, cpus: number): void {
+export function validateConfig(bits: number, cpus: number, options: IdSpaceOptions = {}): IdSpace {
   if (!Number.isInteger(bits) || bits < MIN_BITS || bits > MAX_BITS) {
     throw new VmidInputError(
       `bits must be an integer from ${MIN_BITS} to ${MAX_BITS} (got ${bits})`,
@@ -24,14 +26,17 @@ export function validateConfig(bits: number, cpus: number): void {
       `cpus must be an integer from ${MIN_CPUS} to ${MAX_CPUS} (got ${cpus})`,
     );
   }
-  const usable = 2 ** bits - 1;
+  const space = idSpace(bits, options);
+  const usable = usableIdCount(space);
   if (usable <= cpus) {
+    const rule = space.kpti ? "2^(bits-1) - 1 > cpus under KPTI" : "2^bits - 1 > cpus";
     throw new VmidInputError(
-      `bits ${bits} gives ${usable} usable VMID${usable === 1 ? "" : "s"} for ${cpus} ` +
+      `bits ${bits} gives ${usable} usable VMID${usable === 1 ? "" : "s"}${space.kpti ? " (KPTI pairs)" : ""} for ${cpus} ` +
         `CPU${cpus === 1 ? "" : "s"}: after a rollover an ` +
-        "allocation could find no free VMID: need more VMIDs than CPUs (2^bits - 1 > cpus)",
+        `allocation could find no free VMID: need more VMIDs than CPUs (${rule})`,
     );
   }
+  return space;
 }
 
 /** Throws VmidInputError unless `bits` is an integer in 1..24. */

@@ -1,4 +1,5 @@
 import type { IdArithmetic } from "../core/IdArithmetic.js";
+import type { IdSpace } from "../core/IdSpace.js";
 
 /** Per-CPU id slots indexed by CPU number (a Float64Array or a BigInt64Array in practice). */
 export interface IdSlots<Id extends number | bigint> {
@@ -42,6 +43,8 @@ export interface ReservedIndexSlots {
 export interface VmidMemory<Id extends number | bigint> {
   /** How ids are represented in this backend. */
   readonly ids: IdArithmetic<Id>;
+  /** Which allocator the memory was made for, and KPTI (fixed at creation, as at boot). */
+  readonly space: IdSpace;
   /** Number of CPUs, 1..4096. */
   readonly cpus: number;
 

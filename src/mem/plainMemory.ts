@@ -1,4 +1,12 @@
 import type { IdArithmetic } from "../core/IdArithmetic.js";
+import {
+  generationStep,
+  type IdSpace,
+  type IdSpaceOptions,
+  idSpace,
+  kptiBitsAtInit,
+  setKptiBits,
+} from "../core/IdSpace.js";
 import { numberIds } from "../core/numberIds.js";
 import { reservedIndexSize } from "./reservedIndexSize.js";
 import { LockedWord, type VmidMemory } from "./VmidMemory.js";
@@ -13,6 +21,7 @@ const DENSE_VM_LIMIT = 1 << 22;
  */
 class PlainMemory implements VmidMemory<number> {
   readonly ids: IdArithmetic<number>;
+  readonly space: IdSpace;
   readonly cpus: number;
   readonly reserved: Float64Array;
   readonly bitmap: Int32Array;
@@ -25,12 +34,14 @@ class PlainMemory implements VmidMemory<number> {
   private readonly sparseVmIds = new Map<number, number>();
   private locked = false;
 
-  constructor(bits: number, cpus: number) {
-    this.ids = numberIds(bits);
+  constructor(bits: number, cpus: number, space: IdSpace) {
+    this.space = space;
+    this.ids = numberIds(bits, generationStep(space));
     this.cpus = cpus;
     this.active = new Float64Array(cpus);
     this.reserved = new Float64Array(cpus);
     this.bitmap = new Int32Array(Math.ceil(this.ids.idCount / 32));
+    if (kptiBitsAtInit(space)) setKptiBits(this.bitmap);
     this.lockedWords = new Int32Array(LockedWord.count);
     this.lockedWords[LockedWord.curIdx] = 1;
     const indexSize = reservedIndexSize(cpus);
@@ -94,9 +105,14 @@ class PlainMemory implements VmidMemory<number> {
 }
 
 /**
- * Creates single-threaded memory for an allocator of `bits`-bit VMIDs on `cpus` CPUs.
- * Validate the configuration first (`validateConfig`); this only allocates.
+ * Creates single-threaded memory for an allocator of `bits`-bit VMIDs on `cpus` CPUs, in the
+ * id space `options` names (the VMID allocator's by default). Validate the configuration
+ * first (`validateConfig`); this only allocates.
  */
-export function plainMemory(bits: number, cpus: number): VmidMemory<number> {
-  return new PlainMemory(bits, cpus);
+export function plainMemory(
+  bits: number,
+  cpus: number,
+  options: IdSpaceOptions = {},
+): VmidMemory<number> {
+  return new PlainMemory(bits, cpus, idSpace(bits, options));
 }

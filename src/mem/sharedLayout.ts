@@ -1,4 +1,5 @@
 import { roundUp } from "../_internal/roundUp.js";
+import { type IdSpace, idSpace } from "../core/IdSpace.js";
 import { reservedIndexSize } from "./reservedIndexSize.js";
 import { LockedWord } from "./VmidMemory.js";
 
@@ -30,6 +31,8 @@ const WORDS_PER_LINE = CACHE_LINE_BYTES / 4;
 export interface SharedLayout {
   /** VMID width the buffer was made for. */
   readonly bits: number;
+  /** The id space (allocator, KPTI) the buffer was made for. */
+  readonly space: IdSpace;
   /** CPU count the buffer was made for. */
   readonly cpus: number;
   /** VM slots: VMs 1..vmCapacity. */
@@ -67,8 +70,16 @@ export interface SharedLayout {
   readonly int32Length: number;
 }
 
-/** Computes the layout for `bits`-bit ids, `cpus` CPUs and VMs 1..`vmCapacity`. */
-export function sharedLayout(bits: number, cpus: number, vmCapacity: number): SharedLayout {
+/**
+ * Computes the layout for `bits`-bit ids, `cpus` CPUs and VMs 1..`vmCapacity`, in the id
+ * space `space` (the VMID allocator's by default).
+ */
+export function sharedLayout(
+  bits: number,
+  cpus: number,
+  vmCapacity: number,
+  space: IdSpace = idSpace(bits),
+): SharedLayout {
   const generation = 0;
   const activeBase = BIG_SLOTS_PER_LINE;
   const reservedBase = activeBase + cpus * BIG_SLOTS_PER_LINE;
@@ -90,6 +101,7 @@ export function sharedLayout(bits: number, cpus: number, vmCapacity: number): Sh
 
   return {
     bits,
+    space,
     cpus,
     vmCapacity,
     byteLength: int32Base + int32Length * 4,

@@ -1,5 +1,12 @@
 import { bigintIds } from "../core/bigintIds.js";
 import type { IdArithmetic } from "../core/IdArithmetic.js";
+import {
+  generationStep,
+  type IdSpace,
+  type IdSpaceOptions,
+  kptiBitsAtInit,
+  setKptiBits,
+} from "../core/IdSpace.js";
 import { VmidInputError } from "../core/VmidInputError.js";
 import { validateConfig } from "../core/validateConfig.js";
 import { type SharedLayout, sharedLayout } from "./sharedLayout.js";
@@ -7,7 +14,7 @@ import { acquireSpinLock, releaseSpinLock } from "./spinLock.js";
 import { LockedWord, type ReservedIndexSlots, type VmidMemory } from "./VmidMemory.js";
 
 /** Options of a shared-memory view. */
-export interface SharedMemoryOptions {
+export interface SharedMemoryOptions extends IdSpaceOptions {
   /**
    * Sample the lock hold time of one slow path in this many (a power of two; 0 = never).
    * Samples are kept per view, so per thread.
@@ -43,6 +50,7 @@ function throwBeyondCapacity(vm: number, capacity: number): never {
 
 class SharedMemoryView implements SharedMemory {
   readonly ids: IdArithmetic<bigint>;
+  readonly space: IdSpace;
   readonly cpus: number;
   readonly buffer: SharedArrayBuffer;
   readonly layout: SharedLayout;
@@ -66,7 +74,8 @@ class SharedMemoryView implements SharedMemory {
     this.buffer = buffer;
     this.layout = layout;
     // Each view gets its own arithmetic: bigintIds caches the last generation it matched.
-    this.ids = bigintIds(layout.bits);
+    this.ids = bigintIds(layout.bits, generationStep(layout.space));
+    this.space = layout.space;
     this.cpus = layout.cpus;
     this.big = new BigInt64Array(buffer, 0, layout.int32Base / 8);
     this.words = new Int32Array(buffer, layout.int32Base, layout.int32Length);
@@ -163,6 +172,7 @@ class SharedMemoryView implements SharedMemory {
  * `createAllocatorOver`. A CPU number must be driven by one thread at a time, as the kernel
  * updates a CPU's VMID with preemption off.
  *
+ * `options` may name the allocator and KPTI (`IdSpaceOptions`; the VMID allocator by default).
  * Throws VmidInputError for a configuration `validateConfig` refuses, or a `vmCapacity` that
  * is not a positive integer.
  */
@@ -172,15 +182,17 @@ export function createSharedMemory(
   vmCapacity: number,
   options: SharedMemoryOptions = {},
 ): SharedMemory {
-  validateConfig(bits, cpus);
+  const space = validateConfig(bits, cpus, options);
   if (!Number.isInteger(vmCapacity) || vmCapacity < 1) {
     throw new VmidInputError(`vmCapacity must be a positive integer (got ${vmCapacity})`);
   }
-  const layout = sharedLayout(bits, cpus, vmCapacity);
+  const layout = sharedLayout(bits, cpus, vmCapacity, space);
   const buffer = new SharedArrayBuffer(layout.byteLength);
   const view = new SharedMemoryView(buffer, layout, options);
-  // Initial state: generation N, curIdx 1, empty reserved index; everything else is 0.
+  // Initial state: the first generation, curIdx 1, empty reserved index, the bitmap empty or
+  // (the ASID allocator) with the KPTI pattern; everything else is 0.
   view.storeGeneration(view.ids.firstGeneration);
+  if (kptiBitsAtInit(space)) setKptiBits(view.bitmap);
   view.lockedWords[LockedWord.curIdx] = 1;
   view.reservedIndex.next.fill(-1);
   return view;

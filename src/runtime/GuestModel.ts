@@ -16,6 +16,7 @@ const LOW_32 = 0xffffffffn;
  * and fills its TLB with entries tagged (idx(v), x); while it stays in the guest it refills
  * (`refill`, once per round of its worker). A rollover's broadcast flush (`flush`) empties
  * every CPU's TLB by moving the flush epoch: an entry stamped with an older epoch is gone.
+ * Under the deferred policy (the ASID allocator) each CPU empties its own (`localFlush`).
  *
  * Each check reads and writes only atomically, and each is made at the moment the event it
  * is about happens, so it cannot miss a violation of what it claims (see the README):
@@ -76,6 +77,18 @@ export class GuestModel {
   flush(cpu: number, generation: bigint): void {
     Atomics.add(this.words, this.layout.flushEpoch, 1);
     this.record(cpu, RingKind.flush, 0, generation);
+  }
+
+  /**
+   * The deferred flush policy's local flush (the ASID allocator's `local_flush_tlb_all()`):
+   * CPU `cpu`, in its own slow path, empties its own TLB. Only the CPU's own worker writes its
+   * entries, so clearing them here (stamp 0: empty) races with nothing.
+   */
+  localFlush(cpu: number): void {
+    this.record(cpu, RingKind.flush, 0, 0n);
+    if (!this.tlbModel) return;
+    const base = this.layout.tlbBase + cpu * this.idCount;
+    for (let idx = 0; idx < this.idCount; idx++) Atomics.store(this.big, base + idx, 0n);
   }
 
   /**

@@ -4,6 +4,7 @@ import {
   requirePutProbability,
   requireSeed,
 } from "../_internal/scheduleChecks.js";
+import type { AllocatorName } from "../core/IdSpace.js";
 import { MUTANTS, type MutantName } from "../core/Mutant.js";
 import { STRATEGY_NAMES, type StrategyName } from "../core/strategies/ReservedLookup.js";
 import { validateConfig } from "../core/validateConfig.js";
@@ -13,8 +14,15 @@ export type InjectedFault = "crash" | "hang";
 
 /** Options of a stress run: C logical CPUs on T worker threads sharing one allocator. */
 export interface StressOptions {
-  /** VMID width, 1..24. */
+  /** VMID width, 1..24 (1..16 for the ASID allocator). */
   readonly bits: number;
+  /**
+   * `vmid` (the default) or `asid`: the arm64 ASID allocator (deferred per-CPU flush, no put:
+   * `putProbability` must be 0), see IdSpaceOptions.
+   */
+  readonly allocator?: AllocatorName;
+  /** ASID allocator: KPTI pairs (half the ids usable). */
+  readonly kpti?: boolean;
   /** Logical CPUs, 1..4096, with 2^bits - 1 > cpus. */
   readonly cpus: number;
   /** Worker threads, 1..min(cpus, 64); CPU c runs on thread c mod threads. */
@@ -73,7 +81,7 @@ export const MAX_STRESS_VMS = 1_000_000;
 
 /** Throws VmidInputError naming the first option out of range. */
 export function validateStressOptions(options: StressOptions): void {
-  validateConfig(options.bits, options.cpus);
+  const space = validateConfig(options.bits, options.cpus, options);
   const { cpus, threads, vms, vcpusPerVm, events, putProbability, seed, watchdogMs } = options;
   requireInput(
     Number.isInteger(threads) && threads >= 1 && threads <= Math.min(cpus, MAX_THREADS),
@@ -105,8 +113,18 @@ export function validateStressOptions(options: StressOptions): void {
   );
   requireInput(
     options.mutant !== "no-put-flush",
-    "mutant no-put-flush changes only the deferred flush policy, which vmid stress does not run (it broadcasts); check it with vmid check --flush deferred --mutant no-put-flush",
+    "mutant no-put-flush changes only the deferred flush policy's put, which vmid stress does not run (its VMID allocator broadcasts; the ASID allocator has no put); check it with vmid check --flush deferred --mutant no-put-flush",
   );
+  if (space.allocator === "asid") {
+    requireInput(
+      options.putProbability === 0,
+      `the ASID allocator has no put: the put probability must be 0 (got ${options.putProbability})`,
+    );
+    requireInput(
+      options.mutant !== "clear-to-zero",
+      "mutant clear-to-zero changes the put, which the ASID allocator has not",
+    );
+  }
   const tlbEntries = cpus * 2 ** options.bits;
   requireInput(
     !options.tlbModel || tlbEntries <= MAX_TLB_ENTRIES,
@@ -123,10 +141,14 @@ export function stressCommand(options: StressOptions): string {
     `--vms ${options.vms} --vcpus ${options.vcpusPerVm} --events ${options.events}`,
     `--put-probability ${options.putProbability} --strategy ${options.strategy} --seed ${options.seed}`,
   ];
+  if (options.allocator === "asid") parts.push("--allocator asid");
+  if (options.kpti === true) parts.push("--kpti");
   if (options.mutant !== undefined) parts.push(`--mutant ${options.mutant}`);
   if (!options.tlbModel) parts.push("--no-tlb-model");
   if (options.trace !== undefined) {
     const tail = [
+      options.allocator === "asid" ? " --allocator asid" : "",
+      options.kpti === true ? " --kpti" : "",
       options.mutant === undefined ? "" : ` --mutant ${options.mutant}`,
       options.tlbModel ? "" : " --no-tlb-model",
     ].join("");

@@ -1,4 +1,5 @@
 import { readFileChunks } from "../_internal/readFileChunks.js";
+import type { IdSpaceOptions } from "../core/IdSpace.js";
 import { TraceParser } from "../trace/TraceParser.js";
 
 /**
@@ -16,29 +17,39 @@ export interface TraceSchedule {
   readonly perCpu: readonly Int32Array[];
 }
 
-/** Reads a trace file (format v1) into per-CPU event lists. Throws TraceError when malformed. */
-export async function loadTraceSchedule(file: string): Promise<TraceSchedule> {
+/**
+ * Reads a trace file (format v1) into per-CPU event lists, for the allocator `space` names
+ * (its header check; the ASID allocator refuses puts). Throws TraceError when malformed.
+ */
+export async function loadTraceSchedule(
+  file: string,
+  space: IdSpaceOptions = {},
+): Promise<TraceSchedule> {
   let lists: number[][] = [];
   let bits = 0;
   let cpus = 0;
   let maxVm = 0;
   let events = 0;
-  const parser = new TraceParser(file, {
-    header(headerBits, headerCpus) {
-      bits = headerBits;
-      cpus = headerCpus;
-      lists = Array.from({ length: headerCpus }, () => []);
+  const parser = new TraceParser(
+    file,
+    {
+      header(headerBits, headerCpus) {
+        bits = headerBits;
+        cpus = headerCpus;
+        lists = Array.from({ length: headerCpus }, () => []);
+      },
+      run(cpu, vm) {
+        lists[cpu].push(vm);
+        if (vm > maxVm) maxVm = vm;
+        events++;
+      },
+      put(cpu) {
+        lists[cpu].push(0);
+        events++;
+      },
     },
-    run(cpu, vm) {
-      lists[cpu].push(vm);
-      if (vm > maxVm) maxVm = vm;
-      events++;
-    },
-    put(cpu) {
-      lists[cpu].push(0);
-      events++;
-    },
-  });
+    space,
+  );
   for await (const chunk of readFileChunks(file)) parser.push(chunk);
   parser.end();
   return {

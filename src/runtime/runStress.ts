@@ -61,7 +61,11 @@ export async function runStress(
       throw new Error("internal error: options do not match the trace");
   }
   const { bits, cpus, threads, vms, vcpusPerVm, events } = options;
-  const memory = createSharedMemory(bits, cpus, vms, { sampleLockEvery: options.sampleLockEvery });
+  const memory = createSharedMemory(bits, cpus, vms, {
+    sampleLockEvery: options.sampleLockEvery,
+    allocator: options.allocator,
+    kpti: options.kpti,
+  });
   const layout = runtimeLayout(bits, cpus, threads, vms, vcpusPerVm, options.tlbModel);
   const runtimeBuffer = new SharedArrayBuffer(layout.byteLength);
   GuestModel.initialise(runtimeBuffer, layout);

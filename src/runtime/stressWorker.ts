@@ -33,6 +33,8 @@ const allocator = createAllocatorOver(memory, {
   strategy: options.strategy,
   mutant: options.mutant,
   onFlush: (generation) => model.flush(currentCpu, generation),
+  // The ASID allocator's deferred flush: the CPU empties its own TLB in its slow path.
+  onLocalFlush: (cpu) => model.localFlush(cpu),
 });
 const words = new Int32Array(data.runtimeBuffer, 0, layout.int32Length);
 const vcpuSlots = options.vms * options.vcpusPerVm;

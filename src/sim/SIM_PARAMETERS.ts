@@ -1,4 +1,5 @@
 import { FLUSH_POLICIES } from "../core/FlushPolicy.js";
+import { ALLOCATOR_NAMES } from "../core/IdSpace.js";
 import { STRATEGY_NAMES } from "../core/strategies/ReservedLookup.js";
 import { MAX_BITS, MAX_CPUS, MIN_CPUS } from "../core/validateConfig.js";
 import type { NumberRange } from "./NumberRange.js";
@@ -99,6 +100,17 @@ export const SIM_PARAMETERS = {
   nested: {
     flag: "--nested",
     meaning: "nested virtualisation: up to 2 x vCPUs shadow stage-2 contexts per VM",
+  },
+  allocator: {
+    flag: "--allocator",
+    placeholder: "name",
+    meaning:
+      "vmid (KVM's VMID allocator) or asid (the arm64 ASID allocator: no put, deferred policies only)",
+    choices: ALLOCATOR_NAMES,
+  },
+  kpti: {
+    flag: "--kpti",
+    meaning: "with --allocator asid: KPTI pairs (half the ids usable)",
   },
   policies: {
     flag: "--policy",

@@ -1,3 +1,4 @@
+import type { AllocatorName } from "../core/IdSpace.js";
 import type { Policy } from "./Policy.js";
 
 /** How often each VM is picked to run: all alike, or Zipf-distributed with `zipfSkew`. */
@@ -16,6 +17,13 @@ export interface SimOptions {
   readonly cpus: number;
   /** VMID width, 2..24 (arm64 hardware: 8 or 16), with 2^bits - 1 > cpus. */
   readonly bits: number;
+  /**
+   * `vmid` (the default) or `asid`: the arm64 ASID allocator, which has no put (`put` must be
+   * false) and only the deferred flush (every policy's `flush`). See IdSpaceOptions.
+   */
+  readonly allocator?: AllocatorName;
+  /** ASID allocator: KPTI pairs (half the ids usable). */
+  readonly kpti?: boolean;
   /** VMs alive at any moment, 1..1,000,000 (churn replaces VMs, keeping the count). */
   readonly vms: number;
   /** vCPUs per VM, 1..64. Oversubscription = vms x vcpusPerVm / cpus. */

@@ -49,7 +49,10 @@ export function simulate(options: SimOptions, hooks: SimHooks = {}): SimResult {
   validateSimOptions(options);
   const started = performance.now();
   const { bits, cpus, slices } = options;
-  const lockstep = new PolicyLockstep(options.policies, bits, cpus, options.sampleEvery);
+  const lockstep = new PolicyLockstep(options.policies, bits, cpus, options.sampleEvery, {
+    allocator: options.allocator,
+    kpti: options.kpti,
+  });
   const host = new SimHost(options, lockstep);
   const heap = new SliceHeap(cpus);
   const onProgress = hooks.onProgress;

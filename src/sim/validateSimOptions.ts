@@ -64,7 +64,14 @@ export function validateSimOptions(
       );
     }
   }
-  validateConfig(options.bits, options.cpus);
+  const space = validateConfig(options.bits, options.cpus, options);
+  if (space.allocator === "asid") {
+    requireInput(!options.put, "the ASID allocator has no put: simulate it with put off");
+    requireInput(
+      options.policies.every((policy) => policy.flush === "deferred"),
+      "the ASID allocator flushes each CPU in its slow path: every policy's flush must be deferred",
+    );
+  }
   requireInput(
     POPULARITIES.some((kind) => kind === options.popularity),
     `${nameOf("popularity")} must be ${POPULARITIES.map((kind) => `'${kind}'`).join(" or ")} (got '${options.popularity}')`,

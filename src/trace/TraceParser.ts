@@ -1,3 +1,4 @@
+import type { IdSpaceOptions } from "../core/IdSpace.js";
 import { VmidInputError } from "../core/VmidInputError.js";
 import { validateBits, validateConfig, validateCpus } from "../core/validateConfig.js";
 import { TraceError } from "./TraceError.js";
@@ -42,6 +43,8 @@ type Keyword = "bits" | "cpus" | "run" | "put";
 export class TraceParser {
   private readonly file: string;
   private readonly handler: TraceHandler;
+  private readonly space: IdSpaceOptions;
+  private readonly putsRefused: boolean;
   private carry: Buffer | undefined;
   private lineNumber = 0;
   private bits = -1;
@@ -63,9 +66,16 @@ export class TraceParser {
   /** Events decoded into the batch and not yet delivered. */
   private pending = 0;
 
-  constructor(file: string, handler: TraceHandler) {
+  /**
+   * `space` names the allocator the trace is for (the VMID allocator by default): it decides
+   * the header's ids-versus-CPUs check (halved under KPTI), and the ASID allocator, which has
+   * no put, refuses `put` lines.
+   */
+  constructor(file: string, handler: TraceHandler, space: IdSpaceOptions = {}) {
     this.file = file;
     this.handler = handler;
+    this.space = space;
+    this.putsRefused = space.allocator === "asid";
   }
 
   /** Parses every complete line in `chunk`; keeps a trailing partial line for the next one. */
@@ -164,6 +174,7 @@ export class TraceParser {
         if (bytes[position + 1] !== 0x75 /* u */ || bytes[position + 2] !== 0x6e /* n */) break;
       } else if (first === 0x70 /* p */) {
         if (bytes[position + 1] !== 0x75 /* u */ || bytes[position + 2] !== 0x74 /* t */) break;
+        if (this.putsRefused) break;
         isPut = true;
       } else break;
       if (bytes[position + 3] !== SPACE) break;
@@ -277,6 +288,12 @@ export class TraceParser {
       }
       case "put": {
         this.requireHeader(line);
+        if (this.putsRefused) {
+          throw this.error(
+            line,
+            "'put' is not an event of the ASID allocator (it has no clear-active)",
+          );
+        }
         const cpu = this.readCpu();
         this.expectEnd();
         this.eventSeen = true;
@@ -313,7 +330,7 @@ export class TraceParser {
       this.cpusLine = line;
     }
     if (this.bits >= 0 && this.cpus >= 0) {
-      this.checked(line, () => validateConfig(this.bits, this.cpus));
+      this.checked(line, () => validateConfig(this.bits, this.cpus, this.space));
       this.headerDone = true;
       this.handler.header(this.bits, this.cpus, line);
     }

@@ -8,6 +8,7 @@ import {
   requireSeed,
 } from "../_internal/scheduleChecks.js";
 import { zipfSampler } from "../_internal/zipfSampler.js";
+import type { AllocatorName } from "../core/IdSpace.js";
 import { validateConfig } from "../core/validateConfig.js";
 
 /** Options of a generated trace. */
@@ -26,6 +27,13 @@ export interface TraceGenOptions {
   readonly zipf: number;
   /** PRNG seed, an integer 0..4294967295 (xoroshiro128+). */
   readonly seed: number;
+  /**
+   * The allocator the trace is for (the VMID allocator by default): its ids-versus-CPUs
+   * check; the ASID allocator has no put, so `putProbability` must be 0.
+   */
+  readonly allocator?: AllocatorName;
+  /** ASID allocator: KPTI pairs (half the ids usable). */
+  readonly kpti?: boolean;
 }
 
 /** Largest VM count gen-trace accepts (its popularity table takes 8 bytes per VM). */
@@ -33,8 +41,12 @@ export const MAX_TRACE_VMS = 10_000_000;
 
 /** Throws VmidInputError naming the first option that is out of range. */
 export function validateTraceGenOptions(options: TraceGenOptions): void {
-  validateConfig(options.bits, options.cpus);
+  const space = validateConfig(options.bits, options.cpus, options);
   const { vms, events, putProbability, zipf, seed } = options;
+  requireInput(
+    space.allocator !== "asid" || putProbability === 0,
+    `the ASID allocator has no put: the put probability must be 0 (got ${putProbability})`,
+  );
   requireInput(
     Number.isInteger(vms) && vms >= 1 && vms <= MAX_TRACE_VMS,
     `vms must be an integer from 1 to ${MAX_TRACE_VMS} (got ${vms})`,
@@ -48,7 +60,8 @@ export function validateTraceGenOptions(options: TraceGenOptions): void {
 /** The gen-trace command line that reproduces a trace, as written in its first comment. */
 export function traceGenCommand(options: TraceGenOptions): string {
   const { bits, cpus, vms, events, putProbability, zipf, seed } = options;
-  return `vmid gen-trace --bits ${bits} --cpus ${cpus} --vms ${vms} --events ${events} --put-probability ${putProbability} --zipf ${zipf} --seed ${seed}`;
+  const allocator = `${options.allocator === "asid" ? " --allocator asid" : ""}${options.kpti === true ? " --kpti" : ""}`;
+  return `vmid gen-trace --bits ${bits} --cpus ${cpus} --vms ${vms} --events ${events} --put-probability ${putProbability} --zipf ${zipf} --seed ${seed}${allocator}`;
 }
 
 /**

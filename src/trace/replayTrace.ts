@@ -1,6 +1,7 @@
 import type { AllocatorContext } from "../core/AllocatorContext.js";
 import type { AllocatorCounters } from "../core/AllocatorCounters.js";
 import { createAllocatorContext } from "../core/createAllocator.js";
+import type { IdSpaceOptions } from "../core/IdSpace.js";
 import type { StrategyName } from "../core/strategies/ReservedLookup.js";
 import { clearActive, updateVmid } from "../core/updateVmid.js";
 import { plainMemory } from "../mem/plainMemory.js";
@@ -8,7 +9,7 @@ import { TraceParser } from "./TraceParser.js";
 
 /** Where a replay sends what happens, in trace order. */
 export interface ReplaySink {
-  /** A rollover's broadcast flush, caused by the `run` on `line`, reported before that run. */
+  /** A rollover (whatever the flush policy), caused by the `run` on `line`, reported before that run. */
   flush(generation: bigint, line: number): void;
   /** A `run` on `line` gave `vm` the id `vmid` on `cpu` (the plain backend's number form). */
   run(cpu: number, vm: number, vmid: number, line: number): void;
@@ -38,7 +39,12 @@ export interface ReplaySummary {
  */
 export async function replayTrace(
   source: AsyncIterable<Buffer | string>,
-  options: { readonly file: string; readonly strategy: StrategyName },
+  options: {
+    readonly file: string;
+    readonly strategy: StrategyName;
+    /** The allocator to replay through (the VMID allocator by default). */
+    readonly space?: IdSpaceOptions;
+  },
   sink: ReplaySink,
 ): Promise<ReplaySummary> {
   // The algorithm's functions driven directly: the parser has already checked every CPU,
@@ -47,39 +53,44 @@ export async function replayTrace(
   let currentLine = 0;
   let runs = 0;
   let puts = 0;
-  const parser = new TraceParser(options.file, {
-    header(bits, cpus) {
-      context = createAllocatorContext(plainMemory(bits, cpus), {
-        strategy: options.strategy,
-        onFlush: (generation) => sink.flush(generation, currentLine),
-      });
-    },
-    events(batch) {
-      const allocator = context as AllocatorContext<number>;
-      const { cpus, vms, count, firstLine } = batch;
-      for (let i = 0; i < count; i++) {
-        const cpu = cpus[i];
-        const vm = vms[i];
-        if (vm === 0) {
-          puts++;
-          clearActive(allocator, cpu);
-          continue;
+  const parser = new TraceParser(
+    options.file,
+    {
+      header(bits, cpus) {
+        context = createAllocatorContext(plainMemory(bits, cpus, options.space), {
+          strategy: options.strategy,
+          // Every rollover, whatever the allocator's flush policy (the ASID allocator defers).
+          onRollover: (generation) => sink.flush(generation, currentLine),
+        });
+      },
+      events(batch) {
+        const allocator = context as AllocatorContext<number>;
+        const { cpus, vms, count, firstLine } = batch;
+        for (let i = 0; i < count; i++) {
+          const cpu = cpus[i];
+          const vm = vms[i];
+          if (vm === 0) {
+            puts++;
+            clearActive(allocator, cpu);
+            continue;
+          }
+          runs++;
+          currentLine = firstLine + i;
+          sink.run(cpu, vm, updateVmid(allocator, cpu, vm), currentLine);
         }
+      },
+      run(cpu, vm, line) {
+        currentLine = line;
         runs++;
-        currentLine = firstLine + i;
-        sink.run(cpu, vm, updateVmid(allocator, cpu, vm), currentLine);
-      }
+        sink.run(cpu, vm, updateVmid(context as AllocatorContext<number>, cpu, vm), line);
+      },
+      put(cpu) {
+        puts++;
+        clearActive(context as AllocatorContext<number>, cpu);
+      },
     },
-    run(cpu, vm, line) {
-      currentLine = line;
-      runs++;
-      sink.run(cpu, vm, updateVmid(context as AllocatorContext<number>, cpu, vm), line);
-    },
-    put(cpu) {
-      puts++;
-      clearActive(context as AllocatorContext<number>, cpu);
-    },
-  });
+    options.space,
+  );
   for await (const chunk of source) {
     parser.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
     const waiting = sink.drained?.();

@@ -4,6 +4,7 @@ import { createReadStream, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import type { IdSpaceOptions } from "../../src/core/IdSpace.js";
 import { STRATEGY_NAMES } from "../../src/core/strategies/ReservedLookup.js";
 import { type ReplaySink, replayTrace } from "../../src/trace/replayTrace.js";
 
@@ -13,6 +14,8 @@ import { type ReplaySink, replayTrace } from "../../src/trace/replayTrace.js";
  * event that produces it (with the derivation in ordinary comments around it). Each is
  * replayed through the library with every strategy and once through the built CLI, and the
  * output must equal the `#> ` lines exactly, each one produced by the event it follows.
+ * A first line `#! OPTIONS` gives the allocator options the trace is replayed with
+ * (`--allocator asid`, `--kpti`), to both the library and the CLI.
  */
 
 // Compiled to dist/test/e2e: the fixtures stay in the source tree, the CLI is built to dist.
@@ -50,6 +53,25 @@ function expectedOutput(path: string): ExpectedLine[] {
   return expected;
 }
 
+/** The replay options of a golden trace's `#! ` first line, as CLI arguments. */
+function replayArguments(path: string): string[] {
+  const first = readFileSync(path, "utf8").split(/\r?\n/)[0];
+  if (!first.startsWith("#! ")) return [];
+  const args = first.slice(3).trim().split(/\s+/);
+  for (const arg of args) {
+    assert.ok(["--allocator", "asid", "vmid", "--kpti"].includes(arg), `${path}: '#! ${arg}'`);
+  }
+  return args;
+}
+
+/** The allocator the CLI arguments of `replayArguments` select. */
+function spaceOf(args: readonly string[]): IdSpaceOptions {
+  const at = args.indexOf("--allocator");
+  const allocator = at < 0 ? "vmid" : args[at + 1];
+  assert.ok(allocator === "vmid" || allocator === "asid");
+  return { allocator, kpti: args.includes("--kpti") };
+}
+
 /** Replays `path` through the library, formatting lines exactly as `vmid replay` does. */
 async function replayLibrary(
   path: string,
@@ -64,7 +86,8 @@ async function replayLibrary(
       output.push({ text: `${cpu} ${vm} ${vmid.toString(16)}`, eventLine: line });
     },
   };
-  await replayTrace(createReadStream(path), { file: path, strategy }, sink);
+  const space = spaceOf(replayArguments(path));
+  await replayTrace(createReadStream(path), { file: path, strategy, space }, sink);
   return output;
 }
 
@@ -123,9 +146,10 @@ describe("golden traces (expected output derived by hand)", () => {
         });
       }
 
-      test("CLI: vmid replay FILE", () => {
+      test(`CLI: vmid replay ${replayArguments(path).join(" ")} FILE`.replace("  ", " "), () => {
         assert.ok(expected.length > 0, `${path} has no '#> ' lines`);
-        const result = spawnSync(process.execPath, [CLI, "replay", path], { encoding: "utf8" });
+        const args = [CLI, "replay", ...replayArguments(path), path];
+        const result = spawnSync(process.execPath, args, { encoding: "utf8" });
         assert.equal(result.error, undefined, `could not run ${CLI}`);
         assert.equal(result.stderr, "", `${name}: unexpected stderr`);
         assert.equal(result.status, 0, `${name}: exit code`);

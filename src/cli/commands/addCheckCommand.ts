@@ -6,11 +6,12 @@ import { MUTANT_NAMES } from "../../core/Mutant.js";
 import { helpSections } from "../helpText.js";
 import { parseCount, parseMutant } from "../optionParsers.js";
 import type { SetExit } from "./SetExit.js";
+import { withAllocatorOptions } from "./withAllocatorOptions.js";
 
 /** Defines `vmid check`; the model checker loads only when it runs. */
 export function addCheckCommand(program: Command, setExit: SetExit): void {
   const k = CHECK_DEFAULTS;
-  program
+  const command = program
     .command("check")
     .summary("model-check every interleaving of a small setup")
     .description(
@@ -35,17 +36,25 @@ export function addCheckCommand(program: Command, setExit: SetExit): void {
     .addOption(
       new Option(
         "--flush <policy>",
-        "how rollovers flush TLBs: broadcast (the seed) or deferred (each CPU flushes itself)",
-      )
-        .choices(FLUSH_POLICIES)
-        .default(k.flush),
+        "how rollovers flush TLBs: broadcast (the seed) or deferred (each CPU flushes itself; " +
+          "the ASID allocator's, and its only one) (default: broadcast; deferred with --allocator asid)",
+      ).choices(FLUSH_POLICIES),
     )
     .option("--speculation", "a CPU may fill its TLB for its loaded guest at any step", false)
-    .option("--no-puts", "schedulers never put a vCPU (the seed, before clearActive)")
+    .option(
+      "--no-puts",
+      "schedulers never put a vCPU (the seed, before clearActive; always so with --allocator asid)",
+    )
     .option(
       "--exit-unloads",
       "a CPU leaving its guest for an update can no longer fill TLB entries for it",
       false,
+    )
+    .option(
+      "--no-cnp",
+      "with --allocator asid: leave out CnP's switch to the reserved TTBR0 at the start of " +
+        "an update (on by default: the CPU can no longer fill TLB entries for its previous " +
+        "task while the allocator runs, as --exit-unloads does for vmid)",
     )
     .addOption(
       new Option(
@@ -81,9 +90,9 @@ export function addCheckCommand(program: Command, setExit: SetExit): void {
             "2 bad input, 3 fault, 4 bounded or inconclusive (a bound was hit: no verdict).",
         },
       ]),
-    )
-    .action(async (options) => {
-      const { checkCommand } = await import("../checkCommand.js");
-      setExit(checkCommand(options));
-    });
+    );
+  withAllocatorOptions(command).action(async (options) => {
+    const { checkCommand } = await import("../checkCommand.js");
+    setExit(checkCommand(options));
+  });
 }

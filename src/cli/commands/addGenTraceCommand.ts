@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { parseCount, parseReal } from "../optionParsers.js";
 import type { SetExit } from "./SetExit.js";
+import { withAllocatorOptions } from "./withAllocatorOptions.js";
 
 /** Defines `vmid gen-trace`; its implementation loads only when it runs. */
 export function addGenTraceCommand(program: Command, setExit: SetExit): void {
-  program
+  const command = program
     .command("gen-trace")
     .summary("write a seeded random trace")
     .description("Write a seeded random trace (format v1) to stdout or a file.")
@@ -32,9 +33,12 @@ export function addGenTraceCommand(program: Command, setExit: SetExit): void {
     .option(
       "-o, --output <FILE>",
       "write to FILE instead of stdout (atomically; a device or FIFO in place)",
-    )
-    .action(async (options) => {
-      const { genTraceCommand } = await import("../genTraceCommand.js");
-      setExit(await genTraceCommand(options));
-    });
+    );
+  withAllocatorOptions(command).action(async (options, self: Command) => {
+    const { genTraceCommand } = await import("../genTraceCommand.js");
+    // The ASID allocator has no put: no puts unless asked for (which its check refuses).
+    const noPuts =
+      options.allocator === "asid" && self.getOptionValueSource("putProbability") !== "cli";
+    setExit(await genTraceCommand(noPuts ? { ...options, putProbability: 0 } : options));
+  });
 }

@@ -3,10 +3,11 @@ import { STRATEGY_NAMES } from "../../core/strategies/ReservedLookup.js";
 import { helpSections } from "../helpText.js";
 import { parseStrategy } from "../optionParsers.js";
 import type { SetExit } from "./SetExit.js";
+import { withAllocatorOptions } from "./withAllocatorOptions.js";
 
 /** Defines `vmid replay FILE`; its implementation loads only when it runs. */
 export function addReplayCommand(program: Command, setExit: SetExit): void {
-  program
+  const command = program
     .command("replay")
     .summary("replay a trace through a fresh allocator")
     .description(
@@ -21,7 +22,8 @@ export function addReplayCommand(program: Command, setExit: SetExit): void {
         .default("scan")
         .argParser(parseStrategy),
     )
-    .option("--summary", "print the allocator's counters to stderr at the end", false)
+    .option("--summary", "print the allocator's counters to stderr at the end", false);
+  withAllocatorOptions(command)
     .option("--json", "print JSON Lines (run and flush events, then a summary object)", false)
     .addHelpText(
       "after",
@@ -33,7 +35,10 @@ export function addReplayCommand(program: Command, setExit: SetExit): void {
             ["bits B", "VMID width, 1..24; once, before any event"],
             ["cpus N", "CPU count, 1..4096 and 2^B - 1 > N; once, before any event"],
             ["run CPU VM", "VM's vCPU is loaded on CPU (kvm_arm_vmid_update); VM >= 1"],
-            ["put CPU", "the vCPU on CPU is put (kvm_arm_vmid_clear_active)"],
+            [
+              "put CPU",
+              "the vCPU on CPU is put (kvm_arm_vmid_clear_active); not with --allocator asid",
+            ],
           ],
         },
         {

@@ -5,6 +5,7 @@ import { SIM_DEFAULTS } from "../../sim/validateSimOptions.js";
 import { parsePolicy, parseSimNumber } from "../simOptionParsers.js";
 import { explicitOptions } from "./explicitOptions.js";
 import type { SetExit } from "./SetExit.js";
+import { withAllocatorOptions } from "./withAllocatorOptions.js";
 
 /** A numeric option as SIM_PARAMETERS declares it: flag, meaning, range, parser, default. */
 function numberOption(name: NumericSimParameter): Option {
@@ -26,7 +27,7 @@ function numberOption(name: NumericSimParameter): Option {
 export function addSimulateCommand(program: Command, setExit: SetExit): void {
   const sim = SIM_DEFAULTS;
   const { popularity, put, nested, policies } = SIM_PARAMETERS;
-  program
+  const command = program
     .command("simulate")
     .summary("simulate one host under every policy")
     .description(
@@ -58,14 +59,9 @@ export function addSimulateCommand(program: Command, setExit: SetExit): void {
     )
     .addOption(numberOption("sampleEvery"))
     .option("--json", "print the whole result as JSON", false)
-    .option("--quiet", "show no progress bar on stderr", false)
-    .action(async (options, command: Command) => {
-      const { simulateCommand } = await import("../simulateCommand.js");
-      setExit(
-        simulateCommand(
-          { ...options, policy: options.policy ?? [...sim.policies] },
-          explicitOptions(command),
-        ),
-      );
-    });
+    .option("--quiet", "show no progress bar on stderr", false);
+  withAllocatorOptions(command).action(async (options, self: Command) => {
+    const { simulateCommand } = await import("../simulateCommand.js");
+    setExit(simulateCommand(options, explicitOptions(self)));
+  });
 }

@@ -6,11 +6,12 @@ import { helpSections } from "../helpText.js";
 import { parseCount, parseMutant, parseReal, parseStrategy } from "../optionParsers.js";
 import { explicitOptions } from "./explicitOptions.js";
 import type { SetExit } from "./SetExit.js";
+import { withAllocatorOptions } from "./withAllocatorOptions.js";
 
 /** Defines `vmid stress`; its implementation (worker threads) loads only when it runs. */
 export function addStressCommand(program: Command, setExit: SetExit): void {
   const d = STRESS_DEFAULTS;
-  program
+  const command = program
     .command("stress")
     .summary("run the allocator concurrently on worker threads")
     .description(
@@ -97,9 +98,9 @@ export function addStressCommand(program: Command, setExit: SetExit): void {
           text: "Exit codes: 0 no violation, 1 violation, 2 bad input, 3 fault (crash or no progress).",
         },
       ]),
-    )
-    .action(async (options, command: Command) => {
-      const { stressCommand } = await import("../stressCommand.js");
-      setExit(await stressCommand(options, explicitOptions(command)));
-    });
+    );
+  withAllocatorOptions(command).action(async (options, self: Command) => {
+    const { stressCommand } = await import("../stressCommand.js");
+    setExit(await stressCommand(options, explicitOptions(self)));
+  });
 }

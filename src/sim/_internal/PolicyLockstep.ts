@@ -1,5 +1,6 @@
 import type { AllocatorContext } from "../../core/AllocatorContext.js";
 import { createAllocatorContext } from "../../core/createAllocator.js";
+import type { IdSpaceOptions } from "../../core/IdSpace.js";
 import { clearActive, updateVmid } from "../../core/updateVmid.js";
 import { plainMemory } from "../../mem/plainMemory.js";
 import type { Policy } from "../Policy.js";
@@ -27,10 +28,19 @@ export class PolicyLockstep {
   private readonly untilSample: Float64Array;
   private readonly sampleEvery: number;
 
-  /** `bits` and `cpus` validated (`validateConfig`); `sampleEvery` >= 0 (0 = no timing). */
-  constructor(policies: readonly Policy[], bits: number, cpus: number, sampleEvery: number) {
+  /**
+   * `bits` and `cpus` validated (`validateConfig`, with `space`); `sampleEvery` >= 0 (0 = no
+   * timing); `space` the allocator every policy runs (the VMID allocator by default).
+   */
+  constructor(
+    policies: readonly Policy[],
+    bits: number,
+    cpus: number,
+    sampleEvery: number,
+    space: IdSpaceOptions = {},
+  ) {
     this.contexts = policies.map((policy) =>
-      createAllocatorContext(plainMemory(bits, cpus), {
+      createAllocatorContext(plainMemory(bits, cpus, space), {
         strategy: policy.strategy,
         flush: policy.flush,
       }),

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
+import { allocatorId } from "../../../src/check/decodeState.js";
 import {
   CpuField,
   GENERATION,
@@ -11,6 +12,7 @@ import {
 import { Pc, type StepModel } from "../../../src/check/stepModel.js";
 import { createAllocator, type VmidAllocator } from "../../../src/core/createAllocator.js";
 import type { FlushPolicy } from "../../../src/core/FlushPolicy.js";
+import { type IdSpaceOptions, idSpace } from "../../../src/core/IdSpace.js";
 import { MUTANT_NAMES, type MutantName } from "../../../src/core/Mutant.js";
 import { STRATEGY_NAMES, type StrategyName } from "../../../src/core/strategies/ReservedLookup.js";
 import { seeded } from "../../_support/seeded.js";
@@ -91,6 +93,36 @@ const traceArbitrary: fc.Arbitrary<SequentialTrace> = fc
   });
 
 /**
+ * Traces for the ASID allocator (no puts: it has none), KPTI on or off. Without KPTI as
+ * above; with KPTI bits 3..4 and cpus 1..min(4, 2^(bits-1) - 2) (more usable even idx than
+ * CPUs), vms 1..min(8, floor(32 / 2^bits)) (the top TLB bit, an odd idx, is never set).
+ */
+const asidTraceArbitrary: fc.Arbitrary<SequentialTrace & { readonly kpti: boolean }> = fc
+  .record({
+    kpti: fc.boolean(),
+    bitsDraw: fc.constantFrom(0, 0, 1, 2),
+    cpuDraw: fc.noBias(fc.nat({ max: 1023 })),
+    vmDraw: fc.noBias(fc.nat({ max: 1023 })),
+    events: fc.array(
+      fc.record({ cpu: fc.noBias(fc.nat({ max: 1023 })), vm: fc.noBias(fc.nat({ max: 1023 })) }),
+      { minLength: 1, maxLength: 60, size: "max" },
+    ),
+  })
+  .map(({ kpti, bitsDraw, cpuDraw, vmDraw, events }) => {
+    const bits = kpti ? 3 + (bitsDraw % 2) : 2 + bitsDraw;
+    const ids = 2 ** bits;
+    const usable = kpti ? ids / 2 - 1 : ids - 1;
+    const cpus = 1 + (cpuDraw % Math.min(4, usable - 1));
+    const vms = 1 + (vmDraw % Math.min(8, Math.floor((kpti ? 32 : 31) / ids)));
+    const kept: Event[] = events.map((raw) => ({
+      kind: "run",
+      cpu: raw.cpu % cpus,
+      vm: 1 + (raw.vm % vms),
+    }));
+    return { kpti, bits, cpus, vms, events: kept };
+  });
+
+/**
  * The core strategies a mutant's model must match. The model's reserved loop visits CPUs in
  * ascending order, as `scan` and `counted` do; `indexed` walks its idx -> CPUs list from the
  * CPU noted last, i.e. in descending order. For the correct algorithm the order does not
@@ -130,13 +162,14 @@ function replayBoth(
   mutant: MutantName | undefined,
   coverage?: Coverage,
   flush: FlushPolicy = "broadcast",
+  space: IdSpaceOptions = {},
 ): number[] {
   const { bits, cpus, vms } = trace;
-  const layout = modelLayout(cpus, vms, bits);
+  const layout = modelLayout(cpus, vms, bits, idSpace(bits, space));
   const model: StepModel = {
     layout,
     generations: GENERATIONS,
-    puts: true,
+    puts: space.allocator !== "asid",
     speculation: false,
     mutant,
     exitUnloads: false,
@@ -156,6 +189,7 @@ function replayBoth(
       strategy,
       mutant,
       flush,
+      ...space,
       onFlush: () => tlbs[i].fill(0),
       onLocalFlush: (cpu) => {
         tlbs[i][cpu] = 0;
@@ -187,7 +221,8 @@ function replayBoth(
       }
       state = run.state;
       modelRollovers += run.rollovers;
-      const id = state[layout.vmId + event.vm - 1];
+      // The model's id g x N + idx as the core writes it, g x unit + idx (see allocatorId).
+      const id = allocatorId(layout, state[layout.vmId + event.vm - 1]);
       for (const [i, coreId] of coreIds.entries()) {
         assert.equal(id, coreId, `${where}: id, ${strategies[i]} strategy`);
         tlbs[i][event.cpu] |= 1 << ((event.vm - 1) * layout.idCount + (coreId % layout.idCount));
@@ -244,6 +279,67 @@ describe("conformance: the step model is the core's algorithm, run one operation
     assert.deepEqual(ids, [0x5, 0x6, 0x7, 0x9, 0xa, 0xb]);
     assert.deepEqual(coverage, { events: 8, rollovers: 1, cutTraces: 0 });
   });
+
+  test("the ASID allocator with KPTI: the ids of golden/asid-kpti-pairs.trace", () => {
+    // Derived by hand in test/fixtures/golden/asid-kpti-pairs.trace: bits 3, 2 CPUs, only
+    // even idx (2, 4, 6) under KPTI, generation unit 2^16 (ids 1000x, 2000x, 3000x in hex),
+    // deferred flush; two rollovers (at VM 4's first run and at VM 3's renewal).
+    const trace: SequentialTrace = {
+      bits: 3,
+      cpus: 2,
+      vms: 4,
+      // (cpu, vm) of each run, in the trace's order.
+      events: [
+        [0, 1],
+        [1, 2],
+        [0, 3],
+        [0, 1],
+        [0, 4],
+        [1, 2],
+        [1, 1],
+        [0, 3],
+        [1, 4],
+      ].map(([cpu, vm]): Event => ({ kind: "run", cpu, vm })),
+    };
+    const coverage: Coverage = { events: 0, rollovers: 0, cutTraces: 0 };
+    const ids = replayBoth(trace, undefined, coverage, "deferred", {
+      allocator: "asid",
+      kpti: true,
+    });
+    assert.deepEqual(
+      ids,
+      [0x10002, 0x10004, 0x10006, 0x10002, 0x20006, 0x20004, 0x20002, 0x30004, 0x30006],
+    );
+    assert.deepEqual(coverage, { events: 9, rollovers: 2, cutTraces: 0 });
+  });
+
+  // The ASID allocator (KPTI on and off), correct and with each mutant that does not change
+  // the put (it has none).
+  const asidCases: { readonly mutant: MutantName | undefined; readonly seed: number }[] = [
+    { mutant: undefined, seed: 7341 },
+    ...MUTANT_NAMES.filter((m) => m !== "clear-to-zero" && m !== "no-put-flush").map(
+      (mutant, i) => ({ mutant, seed: 7342 + i }),
+    ),
+  ];
+  for (const { mutant, seed } of asidCases) {
+    const name = mutant === undefined ? "the correct algorithm" : `mutant ${mutant}`;
+    test(`ASID allocator, ${name}: same ids and state as the core after every event (seed ${seed})`, () => {
+      const coverage: Coverage = { events: 0, rollovers: 0, cutTraces: 0 };
+      let kptiTraces = 0;
+      fc.assert(
+        fc.property(asidTraceArbitrary, (trace) => {
+          if (trace.kpti) kptiTraces++;
+          const space = { allocator: "asid", kpti: trace.kpti } as const;
+          replayBoth(trace, mutant, coverage, "deferred", space);
+        }),
+        seeded(seed, 300),
+      );
+      assert.ok(kptiTraces >= 100, `only ${kptiTraces} traces with KPTI`);
+      assert.ok(coverage.rollovers >= 200, `only ${coverage.rollovers} rollovers`);
+      assert.ok(coverage.cutTraces > 0, "no trace reached the generation bound");
+      assert.ok(coverage.events >= 3000, `only ${coverage.events} events compared`);
+    });
+  }
 
   // Every mutant of the core, run sequentially. Each but xchg-fastpath changes sequential
   // runs (no-flush only in the TLBs), so matching the core's mutant, not the correct

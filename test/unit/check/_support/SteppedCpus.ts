@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { FlushPolicy } from "../../../../src/core/FlushPolicy.js";
+import type { IdSpaceOptions } from "../../../../src/core/IdSpace.js";
 import type { MutantName } from "../../../../src/core/Mutant.js";
 import type { StrategyName } from "../../../../src/core/strategies/ReservedLookup.js";
 import { createSharedMemory, type SharedMemory } from "../../../../src/mem/sharedMemory.js";
@@ -27,6 +28,8 @@ export interface Arrival {
 /** The configuration the CPUs run. */
 export interface SteppedConfig {
   readonly bits: number;
+  /** The allocator and KPTI (the VMID allocator by default). */
+  readonly space?: IdSpaceOptions;
   readonly cpus: number;
   readonly vms: number;
   readonly strategy: StrategyName;
@@ -50,7 +53,7 @@ export class SteppedCpus {
   private readonly errors: string[] = [];
 
   constructor(readonly config: SteppedConfig) {
-    this.memory = createSharedMemory(config.bits, config.cpus, config.vms);
+    this.memory = createSharedMemory(config.bits, config.cpus, config.vms, config.space);
     this.pristine = new Uint8Array(this.memory.buffer).slice();
     this.buffers = createControlBuffers();
     this.hardware = new Int32Array(this.buffers.hardware);

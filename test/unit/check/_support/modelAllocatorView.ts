@@ -18,7 +18,8 @@ export interface AllocatorView {
 
 /**
  * The allocator part of a model state, as the core would show it: ids through
- * `allocatorId` (the model's INVALID sentinel -N is the core's N), the bitmap as its set idx.
+ * `allocatorId` (the model's INVALID sentinel -N is the core's N; generations in the core's
+ * unit), the bitmap as its set idx.
  */
 export function modelAllocatorView(layout: ModelLayout, state: Int32Array): AllocatorView {
   const ids = (from: number, count: number) =>
@@ -28,7 +29,7 @@ export function modelAllocatorView(layout: ModelLayout, state: Int32Array): Allo
     if (state[BITMAP] & (1 << idx)) allocatedIdx.push(idx);
   }
   return {
-    generation: state[GENERATION] * layout.idCount,
+    generation: state[GENERATION] * layout.generationStep,
     curIdx: state[CUR_IDX],
     active: ids(layout.active, layout.cpus),
     reserved: ids(layout.reserved, layout.cpus),

@@ -208,6 +208,7 @@ export interface SteppedCpuInput {
  */
 export class SteppingMemory implements VmidMemory<bigint> {
   readonly ids: VmidMemory<bigint>["ids"];
+  readonly space: VmidMemory<bigint>["space"];
   readonly cpus: number;
   readonly reserved: IdSlots<bigint>;
   readonly bitmap: Int32Array;
@@ -220,6 +221,7 @@ export class SteppingMemory implements VmidMemory<bigint> {
     private readonly slot: ControlSlot,
   ) {
     this.ids = inner.ids;
+    this.space = inner.space;
     this.cpus = inner.cpus;
     this.reserved = inner.reserved;
     this.bitmap = inner.bitmap;

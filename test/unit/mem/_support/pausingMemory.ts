@@ -104,6 +104,7 @@ export interface PausingMemory extends VmidMemory<bigint> {
 class PausingMemoryImpl implements PausingMemory {
   readonly calls: string[] = [];
   readonly ids: VmidMemory<bigint>["ids"];
+  readonly space: VmidMemory<bigint>["space"];
   readonly cpus: number;
   // Lock-only state needs no pause points: the lock orders every access to it, and pausing
   // around lock() and unlock() covers it. Forward the very same typed-array views.
@@ -123,6 +124,7 @@ class PausingMemoryImpl implements PausingMemory {
       if (!POINT_PATTERN.test(point)) throw new Error(`malformed pause point "${point}"`);
     }
     this.ids = inner.ids;
+    this.space = inner.space;
     this.cpus = inner.cpus;
     this.reserved = inner.reserved;
     this.bitmap = inner.bitmap;
