@@ -1,6 +1,9 @@
 // Bundles the report's browser code (src/report/client/main.ts, which imports uPlot) into one
 // minified IIFE, dist/src/report/client.bundle.js, and copies uPlot's CSS beside it:
 // renderReport inlines both into a self-contained HTML page (no module scripts, no network).
+// Bundles the `vmid view` page's code (src/view/client/main.ts, which imports the checker's
+// step model and invariants from src/check) the same way, into dist/src/view/client.bundle.js,
+// which renderViewPage inlines.
 import { copyFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,3 +31,18 @@ copyFileSync(
   join(root, "node_modules", "uplot", "dist", "uPlot.min.css"),
   join(outDir, "uPlot.min.css"),
 );
+
+const viewDir = join(root, "dist", "src", "view");
+mkdirSync(viewDir, { recursive: true });
+await build({
+  entryPoints: [join(root, "src", "view", "client", "main.ts")],
+  outfile: join(viewDir, "client.bundle.js"),
+  bundle: true,
+  format: "iife",
+  platform: "browser",
+  target: "es2020",
+  minify: true,
+  legalComments: "none",
+  banner: { js: "/* vmid view client */" },
+  logLevel: "warning",
+});

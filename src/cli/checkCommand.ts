@@ -5,12 +5,15 @@ import { explore } from "../check/explore.js";
 import type { InvariantName } from "../check/invariants.js";
 import type { FlushPolicy } from "../core/FlushPolicy.js";
 import type { MutantName } from "../core/Mutant.js";
+import { checkViewData, checkViewTitle } from "../view/checkViewData.js";
+import { renderViewPage } from "../view/renderViewPage.js";
 import { ExitCode } from "./ExitCode.js";
 import { checkResultJson, formatCheckResult } from "./formatCheckResult.js";
 import { showsProgress } from "./progressBar.js";
+import { writeFileAtomically } from "./writeFileAtomically.js";
 
-/** What commander hands `vmid check`. */
-export interface CheckCommandOptions {
+/** The model options commander hands `vmid check` and `vmid view` (addCheckModelOptions). */
+export interface CheckModelCommandOptions {
   readonly cpus: number;
   readonly vms: number;
   readonly bits: number;
@@ -22,8 +25,15 @@ export interface CheckCommandOptions {
   readonly flush: FlushPolicy;
   readonly puts: boolean;
   readonly invariant?: InvariantName[];
+  readonly maxStates?: number;
+}
+
+/** What commander hands `vmid check`. */
+export interface CheckCommandOptions extends CheckModelCommandOptions {
   readonly maxStates: number;
   readonly json: boolean;
+  /** Also write an HTML page of the result (`vmid view`'s page, with the counterexample). */
+  readonly html?: string;
   /** Show no running count of states. */
   readonly quiet?: boolean;
 }
@@ -35,9 +45,9 @@ const EXIT_OF: Record<CheckResult["verdict"], number> = {
   inconclusive: ExitCode.inconclusive,
 };
 
-/** `vmid check`: explores every interleaving of a small configuration. */
-export function checkCommand(options: CheckCommandOptions): number {
-  const check: CheckOptions = {
+/** The model configuration of `vmid check`'s (or `vmid view`'s) options, defaults applied. */
+export function checkOptionsOf(options: CheckModelCommandOptions): CheckOptions {
+  return {
     cpus: options.cpus,
     vms: options.vms,
     bits: options.bits,
@@ -48,8 +58,13 @@ export function checkCommand(options: CheckCommandOptions): number {
     flush: options.flush,
     mutant: options.mutant,
     invariants: options.invariant ?? CHECK_DEFAULTS.invariants,
-    maxStates: options.maxStates,
+    maxStates: options.maxStates ?? CHECK_DEFAULTS.maxStates,
   };
+}
+
+/** `vmid check`: explores every interleaving of a small configuration. */
+export function checkCommand(options: CheckCommandOptions): number {
+  const check = checkOptionsOf(options);
   const progress = showsProgress(process.stderr, process.env, options.quiet === true)
     ? (states: number, depth: number) => {
         process.stderr.write(`\rcheck: ${formatNumber(states)} states, depth ${depth}   `);
@@ -57,10 +72,15 @@ export function checkCommand(options: CheckCommandOptions): number {
     : undefined;
   const result = explore(check, { onProgress: progress });
   if (progress !== undefined) process.stderr.write("\r\x1b[K");
+  if (options.html !== undefined) {
+    const data = checkViewData(check, result);
+    writeFileAtomically(options.html, renderViewPage(data, checkViewTitle(data), data.command));
+  }
   process.stdout.write(
     options.json
       ? `${JSON.stringify(checkResultJson(result), null, 2)}\n`
       : formatCheckResult(result),
   );
+  if (options.html !== undefined && !options.json) process.stdout.write(`html: ${options.html}\n`);
   return EXIT_OF[result.verdict];
 }

@@ -19,7 +19,7 @@ export interface RenderReportOptions {
 }
 
 /** The page's content policy: inline script and style only, nothing fetched. */
-const CONTENT_POLICY =
+export const CONTENT_POLICY =
   "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
 let assets: { script: string; css: string } | undefined;
@@ -84,12 +84,12 @@ function renderFindings(findings: readonly Finding[]): string {
 }
 
 /** JSON that cannot end its `<script>` element: every `<` becomes `\u003c`. */
-function jsonInScript(value: unknown): string {
+export function jsonInScript(value: unknown): string {
   return JSON.stringify(value).replaceAll("<", "\\u003c");
 }
 
 /** Code or CSS that cannot close its element early (`</script` would). */
-function insideTag(text: string, tag: "script" | "style"): string {
+export function insideTag(text: string, tag: "script" | "style"): string {
   return text.replaceAll(`</${tag}`, `<\\/${tag}`);
 }
 

@@ -1,60 +1,23 @@
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { CHECK_DEFAULTS } from "../../check/CheckOptions.js";
 import { INVARIANT_NAMES, INVARIANTS } from "../../check/invariants.js";
-import { FLUSH_POLICIES } from "../../core/FlushPolicy.js";
-import { MUTANT_NAMES } from "../../core/Mutant.js";
 import { helpSections } from "../helpText.js";
-import { parseCount, parseMutant } from "../optionParsers.js";
+import { parseCount } from "../optionParsers.js";
+import { addCheckModelOptions } from "./addCheckModelOptions.js";
 import type { SetExit } from "./SetExit.js";
 
 /** Defines `vmid check`; the model checker loads only when it runs. */
 export function addCheckCommand(program: Command, setExit: SetExit): void {
   const k = CHECK_DEFAULTS;
-  program
+  const command = program
     .command("check")
     .summary("model-check every interleaving of a small setup")
     .description(
       "Explore every interleaving of a small configuration (breadth-first, so the first " +
         "counterexample is a shortest one) at the seed's atomic granularity, with a hardware " +
         "model of each CPU's loaded guest and TLB, and check the named invariants.",
-    )
-    .option("--cpus <N>", "CPUs, 1..4", parseCount, k.cpus)
-    .option("--vms <V>", "VMs, 1..8 (symmetric), with V x 2^B <= 31", parseCount, k.vms)
-    .option("--bits <B>", "VMID width, 1..4, with 2^B - 1 > N", parseCount, k.bits)
-    .option(
-      "--generations <G>",
-      "bound the generations, 1..8 (3 = two full rollovers), as TLC's constraint does: a " +
-        "rollover past G is cut and the verdict is at best bounded (default: every generation)",
-      parseCount,
-    )
-    .addOption(
-      new Option("--mutant <name>", "check a deliberate bug instead")
-        .choices(MUTANT_NAMES)
-        .argParser(parseMutant),
-    )
-    .addOption(
-      new Option(
-        "--flush <policy>",
-        "how rollovers flush TLBs: broadcast (the seed) or deferred (each CPU flushes itself)",
-      )
-        .choices(FLUSH_POLICIES)
-        .default(k.flush),
-    )
-    .option("--speculation", "a CPU may fill its TLB for its loaded guest at any step", false)
-    .option("--no-puts", "schedulers never put a vCPU (the seed, before clearActive)")
-    .option(
-      "--exit-unloads",
-      "a CPU leaving its guest for an update can no longer fill TLB entries for it",
-      false,
-    )
-    .addOption(
-      new Option(
-        "--invariant <name>",
-        "check only this invariant (repeatable; default: all but LoadedVMIDPerTask)",
-      )
-        .choices(INVARIANT_NAMES)
-        .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
-    )
+    );
+  addCheckModelOptions(command)
     .option(
       "--max-states <S>",
       "stop, inconclusive, after this many states",
@@ -62,6 +25,10 @@ export function addCheckCommand(program: Command, setExit: SetExit): void {
       k.maxStates,
     )
     .option("--json", "print the result as JSON", false)
+    .option(
+      "--html <file>",
+      "also write an HTML page to step through the counterexample (see vmid view)",
+    )
     .option("--quiet", "show no running count of states on stderr", false)
     .addHelpText(
       "after",
