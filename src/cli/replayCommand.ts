@@ -11,11 +11,17 @@ export interface ReplayCommandOptions {
   readonly strategy: StrategyName;
   readonly summary: boolean;
   readonly json: boolean;
+  /** Write an HTML page of the replay (the allocator's state after each event) instead. */
+  readonly html?: string;
 }
 
 /** `vmid replay FILE`: replays a trace, printing each run's id and each rollover's flush. */
 export async function replayCommand(file: string, options: ReplayCommandOptions): Promise<number> {
   const source = file === "-" ? process.stdin : readFileChunks(file);
+  if (options.html !== undefined) {
+    const { replayHtml } = await import("./replayHtml.js");
+    return replayHtml(file, source, options.html, options);
+  }
   const out = new OutputBuffer(process.stdout);
   const sink = options.json ? jsonReplaySink(out) : textReplaySink(out);
   try {
