@@ -1,7 +1,7 @@
 import { decodeState } from "../../check/decodeState.js";
 import { INVARIANTS, violatedInvariant } from "../../check/invariants.js";
-import { changes } from "../../cli/formatCheckResult.js";
 import { escapeHtml } from "../../report/escapeHtml.js";
+import { describeStep } from "../describeStep.js";
 import { ModelSession } from "../ModelSession.js";
 import { offendingParts } from "../offendingParts.js";
 import { actionCode } from "../pcLines.js";
@@ -52,7 +52,7 @@ export function checkView(data: CheckViewData): void {
     element("step-text").innerHTML =
       move === undefined || previous === undefined
         ? "The initial state: generation 1, an empty map, no CPU in an update."
-        : `<b>Step ${session.cursor}: CPU ${move.cpu} ${escapeHtml(move.action)}</b>: ${escapeHtml(changes(previous, state).join("; ") || "no visible change")}`;
+        : `<b>Step ${session.cursor}: CPU ${move.cpu} ${escapeHtml(move.action)}</b>: ${escapeHtml(describeStep(previous, state).join("; ") || "no visible change")}`;
 
     element("announce").innerHTML =
       violated === undefined
@@ -65,7 +65,7 @@ export function checkView(data: CheckViewData): void {
         successors.map((successor) => ({
           cpu: successor.cpu,
           action: successor.action,
-          changes: changes(state, decoded(successor.next)),
+          changes: describeStep(state, decoded(successor.next)),
           violates: violatedInvariant(layout, successor.next, invariants),
         })),
         cut,

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { CHECK_DEFAULTS, type CheckOptions } from "../../../src/check/CheckOptions.js";
+import { decodeState } from "../../../src/check/decodeState.js";
 import { explore } from "../../../src/check/explore.js";
 import { CPU_FIELDS, CpuField, modelLayout } from "../../../src/check/ModelLayout.js";
 import { checkViewData } from "../../../src/view/checkViewData.js";
+import { describeStep } from "../../../src/view/describeStep.js";
 import { ModelSession } from "../../../src/view/ModelSession.js";
 import { offendingParts } from "../../../src/view/offendingParts.js";
 import { actionCode } from "../../../src/view/pcLines.js";
@@ -153,5 +155,19 @@ describe("renderTimeline and renderTransitions", () => {
       /data-choice="1" data-cpu="1" data-action="update VM 1">.*violates NoIdxZero.*no visible change/,
     );
     assert.match(html, /generation bound is cut/);
+  });
+});
+
+describe("describeStep", () => {
+  test("a CPU's pc move and the update's VM come first, then the counterexample text's changes", () => {
+    const session = new ModelSession(checkViewData(OPTIONS));
+    const before = decodeState(session.layout, session.state);
+    session.take(1); // cpu 0: update VM 2
+    const started = decodeState(session.layout, session.state);
+    assert.deepEqual(describeStep(before, started), ["cpu0 idle->readVmid, update of vm2"]);
+    session.take(0); // cpu 0 readVmid: VM 2's id is 0, so its local stays 0
+    assert.deepEqual(describeStep(started, decodeState(session.layout, session.state)), [
+      "cpu0 readVmid->readActive",
+    ]);
   });
 });
