@@ -20,6 +20,7 @@ button:focus-visible, a:focus-visible { outline: 3px solid #0969da; outline-offs
 .timeline th, .timeline td { padding: 0; border-right: 1px solid #eef1f4; text-align: center; min-width: 27px; height: 20px; }
 .timeline thead th { color: var(--muted); font-weight: normal; }
 .timeline tbody th { padding: 0 6px; white-space: nowrap; text-align: left; }
+.timeline tbody th, .timeline thead th:first-child { position: sticky; left: 0; z-index: 1; background: #fff; border-right: 1px solid var(--rule); }
 .timeline .current { background: #fff4c2; }
 .timeline button { font: inherit; font-family: ui-monospace, "DejaVu Sans Mono", monospace; padding: 0 2px; min-width: 25px; border: 1px solid var(--rule); background: #fff; cursor: pointer; border-radius: 3px; }
 .timeline button[aria-current] { border: 2px solid var(--ink); font-weight: 700; }
@@ -38,7 +39,7 @@ button:focus-visible, a:focus-visible { outline: 3px solid #0969da; outline-offs
 .cell.cur { border-width: 2px; border-color: var(--ink); }
 .vm-ids { list-style: none; margin: 0; padding: 0; }
 .vm-ids li { padding: 1px 0; }
-.cpus { display: grid; grid-template-columns: repeat(var(--cpus), minmax(0, 1fr)); gap: 8px; }
+.cpus { display: grid; grid-template-columns: repeat(var(--cpus), minmax(0, 1fr)); gap: 8px; align-items: start; }
 .cpu { border: 1px solid var(--rule); border-radius: 6px; padding: 6px; background: var(--panel); min-width: 0; }
 .cpu dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 2px 6px; margin: 4px 0 0; }
 .cpu dt { color: var(--muted); font-size: 12px; }
