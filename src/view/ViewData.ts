@@ -1,4 +1,5 @@
 import type { CheckOptions } from "../check/CheckOptions.js";
+import type { DecodedState } from "../check/decodeState.js";
 import type { InvariantName } from "../check/invariants.js";
 
 /** One step of an embedded counterexample: who moved, how, and the raw state words after it. */
@@ -28,13 +29,13 @@ export interface CheckViewData {
   };
 }
 
-/** The core allocator's state after one trace event, ids in lowercase hex. */
-export interface TraceSnapshot {
-  readonly generation: string;
-  readonly curIdx: number;
-  readonly allocatedIdx: readonly number[];
-  readonly active: readonly string[];
-  readonly reserved: readonly string[];
+/**
+ * The core allocator's state after one trace event, ids in lowercase hex: the generation, the
+ * search hint, the map and the active and reserved slots as a model state decodes them, and
+ * what a trace adds.
+ */
+export interface TraceSnapshot
+  extends Pick<DecodedState, "generation" | "curIdx" | "allocatedIdx" | "active" | "reserved"> {
   /** The VM each CPU runs (0: none, after a put or before its first run). */
   readonly running: readonly number[];
   /** Every VM seen so far, ascending, with its id. */

@@ -63,24 +63,17 @@ export function renderModelCpu(
     id(now.old, true),
     now.old !== was?.old,
   );
-  const active = state.active[cpu];
-  row(
-    "active",
-    "active",
-    `data-value="${escapeHtml(active)}"`,
-    id(active, true),
-    active !== previous?.active[cpu],
-    isMarked(marks, { part: "active", cpu }),
-  );
-  const reserved = state.reserved[cpu];
-  row(
-    "reserved",
-    "reserved",
-    `data-value="${escapeHtml(reserved)}"`,
-    id(reserved, true),
-    reserved !== previous?.reserved[cpu],
-    isMarked(marks, { part: "reserved", cpu }),
-  );
+  for (const slot of ["active", "reserved"] as const) {
+    const value = state[slot][cpu];
+    row(
+      slot,
+      slot,
+      `data-value="${escapeHtml(value)}"`,
+      id(value, true),
+      value !== previous?.[slot][cpu],
+      isMarked(marks, { part: slot, cpu }),
+    );
+  }
   const loaded = now.loaded;
   row(
     "loaded",

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { escapeHtml } from "../report/escapeHtml.js";
-import { CONTENT_POLICY, insideTag, jsonInScript } from "../report/renderReport.js";
+import { insideTag, jsonInScript, pageHead } from "../report/selfContainedHtml.js";
 import { renderLegend } from "./renderLegend.js";
 import type { ViewData } from "./ViewData.js";
 import { VIEW_STYLE } from "./viewStyle.js";
@@ -22,15 +22,7 @@ export function renderViewPage(data: ViewData, title: string, subtitle: string):
 <button type="button" id="undo" title="undo the last transition (Backspace)">Undo</button>
 <button type="button" id="restart" title="back to the start of the page">Restart</button>`
       : "";
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CONTENT_POLICY}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${VIEW_STYLE}</style>
-</head>
+  return `${pageHead(title, [VIEW_STYLE])}
 <body data-kind="${data.kind}">
 <main>
 <h1>${escapeHtml(title)}</h1>
