@@ -11,8 +11,9 @@ interface Node {
 /**
  * The model state a `vmid view` page shows, read back from its picture's `data-` attributes
  * only (the generation, lock and flush marks, each bitmap cell, each VM id row, each CPU
- * column's fields and TLB chips), in decodeState's shape: a test compares it with the state
- * `vmid check --json` reports.
+ * column's fields and TLB chips, and the fields the page shows as JSON because it does not
+ * know them by name), in decodeState's shape: a test compares it with the state `vmid check
+ * --json` reports.
  */
 export async function readPictureState(page: Page): Promise<DecodedState> {
   return page.evaluate(() => {
@@ -33,7 +34,15 @@ export async function readPictureState(page: Page): Promise<DecodedState> {
     const cells = all(picture, "[data-part=bitmap] [data-idx]");
     const pending = value(picture, '[data-part="flush-pending"]');
     const columns = all(picture, "[data-cpu]");
+    const extras = (root: Node) =>
+      Object.fromEntries(
+        all(root, ":scope > .extra-fields > [data-extra]").map((item) => [
+          attribute(item, "data-extra"),
+          JSON.parse(attribute(item, "data-value")) as unknown,
+        ]),
+      );
     return {
+      ...extras(one(picture, ".shared")),
       generation: value(picture, '[data-part="generation"]'),
       allocatedIdx: cells
         .filter((cell) => cell.getAttribute("data-allocated") === "true")
@@ -47,6 +56,7 @@ export async function readPictureState(page: Page): Promise<DecodedState> {
       cpus: columns.map((column) => {
         const loaded = one(column, '[data-field="loaded"]');
         return {
+          ...extras(column),
           pc: value(column, '[data-field="pc"]'),
           vm: Number(value(column, '[data-field="vm"]')),
           vmid: value(column, '[data-field="vmid"]'),

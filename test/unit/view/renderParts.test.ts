@@ -247,7 +247,7 @@ describe("renderExtraFields and renderStatePicture", () => {
     assert.equal(renderExtraFields({ a: 1 }, ["a"]), "");
     assert.match(
       renderExtraFields({ a: 1, pinned: [3] }, ["a"]),
-      /data-extra="pinned"><code>pinned<\/code> \[3\]/,
+      /data-extra="pinned" data-value="\[3\]"><code>pinned<\/code> \[3\]/,
     );
   });
   test("the picture holds every part: globals, map, VM ids, one column per CPU", () => {
