@@ -136,4 +136,37 @@ describe("vmid view: explore mode", () => {
     assert.equal(await page.locator("#undo").isDisabled(), true);
     assert.deepEqual(problems, []);
   });
+
+  test("keyboard only: Enter takes the focused transition and focus stays on the list", async (t: TestContext) => {
+    const htmlPath = join(folder, "keyboard.html");
+    assertOk(runVmid(["view", ...MODEL, "-o", htmlPath]));
+    const browser = await launchBrowser(t);
+    const { page, problems } = await openViewPage(t, browser, htmlPath);
+    await page.locator("#transitions button").first().focus();
+    // The first transition is CPU 0's (the only CPU) update of VM 1, then its readVmid.
+    await page.keyboard.press("Enter");
+    await waitForStep(page, 1);
+    assert.equal(
+      await page.locator("#step-text").textContent(),
+      "Step 1: CPU 0 update VM 1: cpu0 idle->readVmid, update of vm1",
+    );
+    assert.equal(
+      await page.evaluate(() => {
+        const active = (
+          globalThis as unknown as {
+            document: { activeElement: { getAttribute(name: string): string | null } | null };
+          }
+        ).document.activeElement;
+        return active?.getAttribute("data-action") ?? null;
+      }),
+      "readVmid",
+    );
+    await page.keyboard.press("Enter");
+    await waitForStep(page, 2);
+    assert.match(
+      (await page.locator("#step-text").textContent()) ?? "",
+      /^Step 2: CPU 0 readVmid: cpu0 readVmid->readActive/,
+    );
+    assert.deepEqual(problems, []);
+  });
 });
