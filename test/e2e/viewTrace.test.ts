@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestContext, test } from "node:test";
@@ -76,8 +76,9 @@ test("vmid replay --html: each run's id and each rollover as vmid replay --json 
   assert.deepEqual(requests, [url]);
 });
 
-test("vmid replay --html refuses a trace past 1000 events: exit 2, one line naming the file and line, nothing written", () => {
+test("vmid replay --html refuses a trace past 1000 events: exit 2, one line naming the file and line, nothing written", (t: TestContext) => {
   const folder = mkdtempSync(join(tmpdir(), "vmid-e2e-view-trace-long-"));
+  t.after(() => rmSync(folder, { recursive: true, force: true }));
   const trace = join(folder, "long.trace");
   writeFileSync(trace, `bits 2\ncpus 2\n${"run 0 1\n".repeat(1001)}`);
   const htmlPath = join(folder, "long.html");
