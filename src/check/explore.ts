@@ -1,10 +1,12 @@
 import { CanonicalKey } from "./CanonicalKey.js";
-import { type CheckOptions, checkIdSpace, validateCheckOptions } from "./CheckOptions.js";
+import { type CheckOptions, validateCheckOptions } from "./CheckOptions.js";
 import type { CheckResult, CheckStats, Counterexample, CounterexampleStep } from "./CheckResult.js";
+import { describeAction } from "./describeAction.js";
 import { type InvariantName, violatedInvariant } from "./invariants.js";
-import { initialState, modelLayout } from "./ModelLayout.js";
+import { initialState } from "./ModelLayout.js";
 import { StateStore } from "./StateStore.js";
-import { Action, forEachSuccessor, PC_NAMES, type StepModel, successors } from "./stepModel.js";
+import { forEachSuccessor, type StepModel, successors } from "./stepModel.js";
+import { stepModelOf } from "./stepModelOf.js";
 
 /**
  * Queue entries expanded per batch (see explore): enough successors per batch for their
@@ -27,29 +29,8 @@ export interface CheckHooks {
  */
 export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckResult {
   validateCheckOptions(options);
-  const layout = modelLayout(options.cpus, options.vms, options.bits, checkIdSpace(options));
-  const model: StepModel = {
-    layout,
-    generations: options.generations ?? Number.POSITIVE_INFINITY,
-    puts: options.puts,
-    speculation: options.speculation,
-    mutant: options.mutant,
-    exitUnloads: options.exitUnloads,
-    flush: options.flush,
-    trackTlb:
-      options.speculation ||
-      options.invariants.some((name) => name === "UniqueVMIDPerCPU" || name === "ReusedIdxFlushed"),
-    trackLoaded:
-      options.speculation ||
-      options.puts ||
-      options.invariants.some(
-        (name) =>
-          name === "UniqueVMIDPerCPU" ||
-          name.startsWith("SameVMID") ||
-          name === "LoadedVMIDPerTask" ||
-          name === "PutDropsReservation",
-      ),
-  };
+  const model = stepModelOf(options);
+  const { layout } = model;
   const started = performance.now();
   let peakRss = process.memoryUsage.rss();
 
@@ -185,17 +166,4 @@ function concretePath(
     current = found.state;
   }
   return { invariant, initial, steps };
-}
-
-function describeAction(action: number, detail: number): string {
-  switch (action) {
-    case Action.startUpdate:
-      return `update VM ${detail}`;
-    case Action.put:
-      return "put";
-    case Action.speculativeFill:
-      return `speculative TLB fill for VM ${detail}`;
-    default:
-      return PC_NAMES[detail] ?? `pc ${detail}`;
-  }
 }

@@ -7,12 +7,15 @@ import type { FlushPolicy } from "../core/FlushPolicy.js";
 import type { AllocatorName } from "../core/IdSpace.js";
 import type { MutantName } from "../core/Mutant.js";
 import { VmidInputError } from "../core/VmidInputError.js";
+import { checkViewData, checkViewTitle } from "../view/checkViewData.js";
+import { renderViewPage } from "../view/renderViewPage.js";
 import { ExitCode } from "./ExitCode.js";
 import { checkResultJson, formatCheckResult } from "./formatCheckResult.js";
 import { showsProgress } from "./progressBar.js";
+import { writeFileAtomically } from "./writeFileAtomically.js";
 
-/** What commander hands `vmid check`. */
-export interface CheckCommandOptions {
+/** The model options commander hands `vmid check` and `vmid view` (addCheckModelOptions). */
+export interface CheckModelCommandOptions {
   readonly cpus: number;
   readonly vms: number;
   readonly bits: number;
@@ -29,8 +32,15 @@ export interface CheckCommandOptions {
   /** ASID allocator: CnP's switch to the reserved TTBR0 before the update (`--no-cnp`: off). */
   readonly cnp: boolean;
   readonly invariant?: InvariantName[];
+  readonly maxStates?: number;
+}
+
+/** What commander hands `vmid check`. */
+export interface CheckCommandOptions extends CheckModelCommandOptions {
   readonly maxStates: number;
   readonly json: boolean;
+  /** Also write an HTML page of the result (`vmid view`'s page, with the counterexample). */
+  readonly html?: string;
   /** Show no running count of states. */
   readonly quiet?: boolean;
 }
@@ -42,15 +52,15 @@ const EXIT_OF: Record<CheckResult["verdict"], number> = {
   inconclusive: ExitCode.inconclusive,
 };
 
-/** `vmid check`: explores every interleaving of a small configuration. */
-export function checkCommand(options: CheckCommandOptions): number {
+/** The model configuration of `vmid check`'s (or `vmid view`'s) options, defaults applied. */
+export function checkOptionsOf(options: CheckModelCommandOptions): CheckOptions {
   const asid = options.allocator === "asid";
   if (!asid && !options.cnp) {
     throw new VmidInputError(
       "--no-cnp: CnP's reserved-TTBR0 switch is the ASID allocator's (add --allocator asid)",
     );
   }
-  const check: CheckOptions = {
+  return {
     cpus: options.cpus,
     vms: options.vms,
     bits: options.bits,
@@ -65,8 +75,13 @@ export function checkCommand(options: CheckCommandOptions): number {
     flush: options.flush ?? (asid ? "deferred" : "broadcast"),
     mutant: options.mutant,
     invariants: options.invariant ?? CHECK_DEFAULTS.invariants,
-    maxStates: options.maxStates,
+    maxStates: options.maxStates ?? CHECK_DEFAULTS.maxStates,
   };
+}
+
+/** `vmid check`: explores every interleaving of a small configuration. */
+export function checkCommand(options: CheckCommandOptions): number {
+  const check = checkOptionsOf(options);
   const progress = showsProgress(process.stderr, process.env, options.quiet === true)
     ? (states: number, depth: number) => {
         process.stderr.write(`\rcheck: ${formatNumber(states)} states, depth ${depth}   `);
@@ -74,10 +89,15 @@ export function checkCommand(options: CheckCommandOptions): number {
     : undefined;
   const result = explore(check, { onProgress: progress });
   if (progress !== undefined) process.stderr.write("\r\x1b[K");
+  if (options.html !== undefined) {
+    const data = checkViewData(check, result);
+    writeFileAtomically(options.html, renderViewPage(data, checkViewTitle(data), data.command));
+  }
   process.stdout.write(
     options.json
       ? `${JSON.stringify(checkResultJson(result), null, 2)}\n`
       : formatCheckResult(result),
   );
+  if (options.html !== undefined && !options.json) process.stdout.write(`html: ${options.html}\n`);
   return EXIT_OF[result.verdict];
 }

@@ -35,7 +35,7 @@ const tlbText = (entries: DecodedState["cpus"][number]["tlb"]) =>
   `{${entries.map((e) => `(vm${e.vm},${e.idx})`).join(" ")}}`;
 
 /** What changed from one decoded state to the next, as short phrases. */
-function changes(before: DecodedState, after: DecodedState): string[] {
+export function changes(before: DecodedState, after: DecodedState): string[] {
   const found: string[] = [];
   if (before.generation !== after.generation)
     found.push(`generation ${before.generation}->${after.generation}`);

@@ -14,6 +14,8 @@ export interface ReplayCommandOptions {
   readonly json: boolean;
   readonly allocator: AllocatorName;
   readonly kpti: boolean;
+  /** Write an HTML page of the replay (the allocator's state after each event) instead. */
+  readonly html?: string;
 }
 
 /** `vmid replay FILE`: replays a trace, printing each run's id and each rollover's flush. */
@@ -21,6 +23,10 @@ export async function replayCommand(file: string, options: ReplayCommandOptions)
   const space = { allocator: options.allocator, kpti: options.kpti };
   checkIdSpaceOptions(space); // before reading anything
   const source = file === "-" ? process.stdin : readFileChunks(file);
+  if (options.html !== undefined) {
+    const { replayHtml } = await import("./replayHtml.js");
+    return replayHtml(file, source, options.html, { ...options, space });
+  }
   const out = new OutputBuffer(process.stdout);
   const sink = options.json ? jsonReplaySink(out) : textReplaySink(out);
   try {

@@ -34,6 +34,7 @@ const COMMANDS = new Map<string, () => Promise<AddCommand>>([
   ["gen-trace", async () => (await import("./commands/addGenTraceCommand.js")).addGenTraceCommand],
   ["stress", async () => (await import("./commands/addStressCommand.js")).addStressCommand],
   ["check", async () => (await import("./commands/addCheckCommand.js")).addCheckCommand],
+  ["view", async () => (await import("./commands/addViewCommand.js")).addViewCommand],
   ["simulate", async () => (await import("./commands/addSimulateCommand.js")).addSimulateCommand],
   ["sweep", async () => (await import("./commands/addSweepCommand.js")).addSweepCommand],
   ["report", async () => (await import("./commands/addReportCommand.js")).addReportCommand],

@@ -6,6 +6,7 @@ import type { ChartSpec } from "./ChartSpec.js";
 import { escapeHtml } from "./escapeHtml.js";
 import { renderTable } from "./renderTable.js";
 import { REPORT_STYLE } from "./reportStyle.js";
+import { insideTag, jsonInScript, pageHead } from "./selfContainedHtml.js";
 import type { Finding } from "./studyFindings.js";
 
 /** Options of `renderReport`. */
@@ -17,10 +18,6 @@ export interface RenderReportOptions {
   /** Headline findings (`studyFindings`) shown above the charts; none by default. */
   readonly findings?: readonly Finding[];
 }
-
-/** The page's content policy: inline script and style only, nothing fetched. */
-const CONTENT_POLICY =
-  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
 
 let assets: { script: string; css: string } | undefined;
 
@@ -42,16 +39,7 @@ export function renderReport(output: SweepOutput, options: RenderReportOptions =
     options.generatedAt === undefined
       ? ""
       : `<p class="generated">Generated ${escapeHtml(options.generatedAt)}</p>\n`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CONTENT_POLICY}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${insideTag(css, "style")}</style>
-<style>${REPORT_STYLE}</style>
-</head>
+  return `${pageHead(title, [css, REPORT_STYLE])}
 <body data-charts="${charts.length}">
 <main>
 <h1>${escapeHtml(title)}</h1>
@@ -81,16 +69,6 @@ function renderFindings(findings: readonly Finding[]): string {
       `<li data-finding="${finding.id}"><strong>${escapeHtml(finding.headline)}</strong><br><span class="evidence">${escapeHtml(finding.evidence)}</span></li>`,
   );
   return `<section id="findings">\n<h2>Findings</h2>\n<ul>\n${items.join("\n")}\n</ul>\n</section>\n`;
-}
-
-/** JSON that cannot end its `<script>` element: every `<` becomes `\u003c`. */
-function jsonInScript(value: unknown): string {
-  return JSON.stringify(value).replaceAll("<", "\\u003c");
-}
-
-/** Code or CSS that cannot close its element early (`</script` would). */
-function insideTag(text: string, tag: "script" | "style"): string {
-  return text.replaceAll(`</${tag}`, `<\\/${tag}`);
 }
 
 function renderSummary(output: SweepOutput): string {

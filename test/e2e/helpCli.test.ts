@@ -8,6 +8,7 @@ const COMMANDS = [
   "gen-trace",
   "stress",
   "check",
+  "view",
   "simulate",
   "sweep",
   "report",

@@ -1,12 +1,10 @@
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { CHECK_DEFAULTS } from "../../check/CheckOptions.js";
 import { INVARIANT_NAMES, INVARIANTS } from "../../check/invariants.js";
-import { FLUSH_POLICIES } from "../../core/FlushPolicy.js";
-import { MUTANT_NAMES } from "../../core/Mutant.js";
 import { helpSections } from "../helpText.js";
-import { parseCount, parseMutant } from "../optionParsers.js";
+import { parseCount } from "../optionParsers.js";
+import { addCheckModelOptions } from "./addCheckModelOptions.js";
 import type { SetExit } from "./SetExit.js";
-import { withAllocatorOptions } from "./withAllocatorOptions.js";
 
 /** Defines `vmid check`; the model checker loads only when it runs. */
 export function addCheckCommand(program: Command, setExit: SetExit): void {
@@ -18,52 +16,8 @@ export function addCheckCommand(program: Command, setExit: SetExit): void {
       "Explore every interleaving of a small configuration (breadth-first, so the first " +
         "counterexample is a shortest one) at the seed's atomic granularity, with a hardware " +
         "model of each CPU's loaded guest and TLB, and check the named invariants.",
-    )
-    .option("--cpus <N>", "CPUs, 1..4", parseCount, k.cpus)
-    .option("--vms <V>", "VMs, 1..8 (symmetric), with V x 2^B <= 31", parseCount, k.vms)
-    .option("--bits <B>", "VMID width, 1..4, with 2^B - 1 > N", parseCount, k.bits)
-    .option(
-      "--generations <G>",
-      "bound the generations, 1..8 (3 = two full rollovers), as TLC's constraint does: a " +
-        "rollover past G is cut and the verdict is at best bounded (default: every generation)",
-      parseCount,
-    )
-    .addOption(
-      new Option("--mutant <name>", "check a deliberate bug instead")
-        .choices(MUTANT_NAMES)
-        .argParser(parseMutant),
-    )
-    .addOption(
-      new Option(
-        "--flush <policy>",
-        "how rollovers flush TLBs: broadcast (the seed) or deferred (each CPU flushes itself; " +
-          "the ASID allocator's, and its only one) (default: broadcast; deferred with --allocator asid)",
-      ).choices(FLUSH_POLICIES),
-    )
-    .option("--speculation", "a CPU may fill its TLB for its loaded guest at any step", false)
-    .option(
-      "--no-puts",
-      "schedulers never put a vCPU (the seed, before clearActive; always so with --allocator asid)",
-    )
-    .option(
-      "--exit-unloads",
-      "a CPU leaving its guest for an update can no longer fill TLB entries for it",
-      false,
-    )
-    .option(
-      "--no-cnp",
-      "with --allocator asid: leave out CnP's switch to the reserved TTBR0 at the start of " +
-        "an update (on by default: the CPU can no longer fill TLB entries for its previous " +
-        "task while the allocator runs, as --exit-unloads does for vmid)",
-    )
-    .addOption(
-      new Option(
-        "--invariant <name>",
-        "check only this invariant (repeatable; default: all but LoadedVMIDPerTask)",
-      )
-        .choices(INVARIANT_NAMES)
-        .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
-    )
+    );
+  addCheckModelOptions(command)
     .option(
       "--max-states <S>",
       "stop, inconclusive, after this many states",
@@ -71,6 +25,10 @@ export function addCheckCommand(program: Command, setExit: SetExit): void {
       k.maxStates,
     )
     .option("--json", "print the result as JSON", false)
+    .option(
+      "--html <file>",
+      "also write an HTML page to step through the counterexample (see vmid view)",
+    )
     .option("--quiet", "show no running count of states on stderr", false)
     .addHelpText(
       "after",
@@ -90,9 +48,9 @@ export function addCheckCommand(program: Command, setExit: SetExit): void {
             "2 bad input, 3 fault, 4 bounded or inconclusive (a bound was hit: no verdict).",
         },
       ]),
-    );
-  withAllocatorOptions(command).action(async (options) => {
-    const { checkCommand } = await import("../checkCommand.js");
-    setExit(checkCommand(options));
-  });
+    )
+    .action(async (options) => {
+      const { checkCommand } = await import("../checkCommand.js");
+      setExit(checkCommand(options));
+    });
 }

@@ -25,6 +25,11 @@ export function addReplayCommand(program: Command, setExit: SetExit): void {
     .option("--summary", "print the allocator's counters to stderr at the end", false);
   withAllocatorOptions(command)
     .option("--json", "print JSON Lines (run and flush events, then a summary object)", false)
+    .option(
+      "--html <file>",
+      "write an HTML page stepping through the allocator's state instead (at most " +
+        "1000 events, 16 CPUs, 8 bits)",
+    )
     .addHelpText(
       "after",
       helpSections([
