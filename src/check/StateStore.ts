@@ -79,18 +79,18 @@ export class StateStore {
   }
 
   /**
-   * Reads, without changing anything, the memory that adding the `count` packed states in
-   * `packed` (hashes in `hashes`) will read first: each one's home slot, then the state stored
+   * Reads, without changing anything, the memory that adding the packed states whose hashes
+   * are `hashes[from..count)` will read first: each one's home slot, then the state stored
    * there when its hash agrees. The loads of one pass do not depend on each other, so the
    * processor overlaps their cache misses, which one add at a time cannot: a lookup in a
    * table larger than the caches is a miss or two, and misses are most of its cost.
    */
-  touch(hashes: Int32Array, count: number): void {
+  touch(hashes: Int32Array, count: number, from = 0): void {
     const table = this.table;
     const mask = this.mask;
     let seen = 0;
-    for (let i = 0; i < count; i++) seen ^= table[2 * (hashes[i] & mask)];
-    for (let i = 0; i < count; i++) {
+    for (let i = from; i < count; i++) seen ^= table[2 * (hashes[i] & mask)];
+    for (let i = from; i < count; i++) {
       const slot = hashes[i] & mask;
       const entry = table[2 * slot];
       if (entry !== 0 && table[2 * slot + 1] === hashes[i]) {

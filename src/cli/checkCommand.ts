@@ -2,9 +2,11 @@ import { formatNumber } from "../_internal/formatNumber.js";
 import { CHECK_DEFAULTS, type CheckOptions } from "../check/CheckOptions.js";
 import type { CheckResult } from "../check/CheckResult.js";
 import { explore } from "../check/explore.js";
+import { exploreParallel } from "../check/exploreParallel.js";
 import type { InvariantName } from "../check/invariants.js";
 import type { FlushPolicy } from "../core/FlushPolicy.js";
 import type { MutantName } from "../core/Mutant.js";
+import { defaultJobs } from "./defaultJobs.js";
 import { ExitCode } from "./ExitCode.js";
 import { checkResultJson, formatCheckResult } from "./formatCheckResult.js";
 import { showsProgress } from "./progressBar.js";
@@ -23,6 +25,8 @@ export interface CheckCommandOptions {
   readonly puts: boolean;
   readonly invariant?: InvariantName[];
   readonly maxStates: number;
+  /** Threads: 1 explores in this thread; absent: one per core (defaultJobs). */
+  readonly jobs?: number;
   readonly json: boolean;
   /** Show no running count of states. */
   readonly quiet?: boolean;
@@ -35,8 +39,11 @@ const EXIT_OF: Record<CheckResult["verdict"], number> = {
   inconclusive: ExitCode.inconclusive,
 };
 
-/** `vmid check`: explores every interleaving of a small configuration. */
-export function checkCommand(options: CheckCommandOptions): number {
+/**
+ * `vmid check`: explores every interleaving of a small configuration, on worker threads
+ * (exploreParallel) unless one job is asked for (explore, in this thread).
+ */
+export async function checkCommand(options: CheckCommandOptions): Promise<number> {
   const check: CheckOptions = {
     cpus: options.cpus,
     vms: options.vms,
@@ -55,7 +62,11 @@ export function checkCommand(options: CheckCommandOptions): number {
         process.stderr.write(`\rcheck: ${formatNumber(states)} states, depth ${depth}   `);
       }
     : undefined;
-  const result = explore(check, { onProgress: progress });
+  const jobs = options.jobs ?? defaultJobs();
+  const result =
+    jobs === 1
+      ? explore(check, { onProgress: progress })
+      : await exploreParallel(check, jobs, { onProgress: progress });
   if (progress !== undefined) process.stderr.write("\r\x1b[K");
   process.stdout.write(
     options.json

@@ -3,6 +3,7 @@ import { CHECK_DEFAULTS } from "../../check/CheckOptions.js";
 import { INVARIANT_NAMES, INVARIANTS } from "../../check/invariants.js";
 import { FLUSH_POLICIES } from "../../core/FlushPolicy.js";
 import { MUTANT_NAMES } from "../../core/Mutant.js";
+import { defaultJobs } from "../defaultJobs.js";
 import { helpSections } from "../helpText.js";
 import { parseCount, parseMutant } from "../optionParsers.js";
 import type { SetExit } from "./SetExit.js";
@@ -61,6 +62,11 @@ export function addCheckCommand(program: Command, setExit: SetExit): void {
       parseCount,
       k.maxStates,
     )
+    .option(
+      "--jobs <J>",
+      `threads, 1..64, each owning a share of the states; 1 explores without worker threads (default: ${defaultJobs()}, one per core)`,
+      parseCount,
+    )
     .option("--json", "print the result as JSON", false)
     .option("--quiet", "show no running count of states on stderr", false)
     .addHelpText(
@@ -84,6 +90,6 @@ export function addCheckCommand(program: Command, setExit: SetExit): void {
     )
     .action(async (options) => {
       const { checkCommand } = await import("../checkCommand.js");
-      setExit(checkCommand(options));
+      setExit(await checkCommand(options));
     });
 }

@@ -1,0 +1,32 @@
+import type { CheckOptions } from "./CheckOptions.js";
+import { modelLayout } from "./ModelLayout.js";
+import type { StepModel } from "./stepModel.js";
+
+/**
+ * The step model a check explores: the options' configuration, tracking TLBs and loaded
+ * guests only when an invariant (or speculation, or puts) reads them (see StepModel).
+ */
+export function checkStepModel(options: CheckOptions): StepModel {
+  return {
+    layout: modelLayout(options.cpus, options.vms, options.bits),
+    generations: options.generations ?? Number.POSITIVE_INFINITY,
+    puts: options.puts,
+    speculation: options.speculation,
+    mutant: options.mutant,
+    exitUnloads: options.exitUnloads,
+    flush: options.flush,
+    trackTlb:
+      options.speculation ||
+      options.invariants.some((name) => name === "UniqueVMIDPerCPU" || name === "ReusedIdxFlushed"),
+    trackLoaded:
+      options.speculation ||
+      options.puts ||
+      options.invariants.some(
+        (name) =>
+          name === "UniqueVMIDPerCPU" ||
+          name.startsWith("SameVMID") ||
+          name === "LoadedVMIDPerTask" ||
+          name === "PutDropsReservation",
+      ),
+  };
+}
