@@ -119,7 +119,7 @@ export class StatePartition {
     };
     const start = this.key.of(initialState(layout));
     const hash = this.store.hash(start, 0);
-    if (ownerOf(hash, parts) === self) this.store.addHashed(start, 0, hash, -1, 0);
+    if (ownerOf(hash, parts) === self) this.store.addHashed(start, 0, hash, -1);
   }
 
   /** The global id of local state `index`. */
@@ -189,8 +189,7 @@ export class StatePartition {
         transitions += this.successorCounts[at - first];
         cutTransitions += this.cut[at - first];
         const end = this.ownEnds[at - first];
-        for (; i < end; i++)
-          store.addHashed(own.packed, i * words, own.hashes[i], own.parents[i], childDepth);
+        for (; i < end; i++) store.addHashed(own.packed, i * words, own.hashes[i], own.parents[i]);
       }
       links.publish(store.size);
       first = last;
@@ -222,7 +221,7 @@ export class StatePartition {
       const to = Math.min(batch.count, from + RECEIVE_CHUNK);
       store.touch(batch.hashes, to, from);
       for (let i = from; i < to; i++)
-        store.addHashed(batch.packed, i * words, batch.hashes[i], batch.parents[i], this.depth);
+        store.addHashed(batch.packed, i * words, batch.hashes[i], batch.parents[i]);
       this.links.publish(store.size);
     }
     return true;
