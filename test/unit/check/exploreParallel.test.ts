@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { CHECK_DEFAULTS, type CheckOptions } from "../../../src/check/CheckOptions.js";
-import type { CheckResult, Counterexample } from "../../../src/check/CheckResult.js";
+import type { Counterexample } from "../../../src/check/CheckResult.js";
 import { checkStepModel } from "../../../src/check/checkStepModel.js";
 import { explore } from "../../../src/check/explore.js";
 import { exploreParallel } from "../../../src/check/exploreParallel.js";
@@ -9,6 +9,7 @@ import { INVARIANT_NAMES, violatedInvariant } from "../../../src/check/invariant
 import { initialState } from "../../../src/check/ModelLayout.js";
 import { successors } from "../../../src/check/stepModel.js";
 import { VmidInputError } from "../../../src/core/VmidInputError.js";
+import { exploreOnce } from "./_support/exploreOnce.js";
 
 /*
  * The parallel search (exploreParallel) against the sequential one (explore), its oracle:
@@ -92,18 +93,8 @@ const CASES: readonly { readonly name: string; readonly config: CheckOptions }[]
   },
 ];
 
-/** Each sequential result is computed once. */
-const sequential = new Map<string, CheckResult>();
-function oracle(config: CheckOptions): CheckResult {
-  const key = JSON.stringify(config);
-  let result = sequential.get(key);
-  if (result === undefined) {
-    result = explore(config);
-    sequential.set(key, result);
-  }
-  return result;
-}
-after(() => sequential.clear());
+/** The sequential search's result, each configuration explored once. */
+const oracle = exploreOnce;
 
 /**
  * Replays `counterexample` in the step model `config` explores: each step's state must be a
