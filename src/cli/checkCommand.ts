@@ -6,7 +6,6 @@ import { exploreParallel } from "../check/exploreParallel.js";
 import type { InvariantName } from "../check/invariants.js";
 import type { FlushPolicy } from "../core/FlushPolicy.js";
 import type { MutantName } from "../core/Mutant.js";
-import { defaultJobs } from "./defaultJobs.js";
 import { ExitCode } from "./ExitCode.js";
 import { checkResultJson, formatCheckResult } from "./formatCheckResult.js";
 import { showsProgress } from "./progressBar.js";
@@ -25,8 +24,8 @@ export interface CheckCommandOptions {
   readonly puts: boolean;
   readonly invariant?: InvariantName[];
   readonly maxStates: number;
-  /** Threads: 1 explores in this thread; absent: one per core (defaultJobs). */
-  readonly jobs?: number;
+  /** Threads: 1 (the default) explores in this thread, more on that many worker threads. */
+  readonly jobs: number;
   readonly json: boolean;
   /** Show no running count of states. */
   readonly quiet?: boolean;
@@ -40,8 +39,8 @@ const EXIT_OF: Record<CheckResult["verdict"], number> = {
 };
 
 /**
- * `vmid check`: explores every interleaving of a small configuration, on worker threads
- * (exploreParallel) unless one job is asked for (explore, in this thread).
+ * `vmid check`: explores every interleaving of a small configuration, in this thread
+ * (explore) or, with more than one job, on that many worker threads (exploreParallel).
  */
 export async function checkCommand(options: CheckCommandOptions): Promise<number> {
   const check: CheckOptions = {
@@ -62,7 +61,7 @@ export async function checkCommand(options: CheckCommandOptions): Promise<number
         process.stderr.write(`\rcheck: ${formatNumber(states)} states, depth ${depth}   `);
       }
     : undefined;
-  const jobs = options.jobs ?? defaultJobs();
+  const { jobs } = options;
   const result =
     jobs === 1
       ? explore(check, { onProgress: progress })

@@ -3,7 +3,6 @@ import { CHECK_DEFAULTS } from "../../check/CheckOptions.js";
 import { INVARIANT_NAMES, INVARIANTS } from "../../check/invariants.js";
 import { FLUSH_POLICIES } from "../../core/FlushPolicy.js";
 import { MUTANT_NAMES } from "../../core/Mutant.js";
-import { defaultJobs } from "../defaultJobs.js";
 import { helpSections } from "../helpText.js";
 import { parseCount, parseMutant } from "../optionParsers.js";
 import type { SetExit } from "./SetExit.js";
@@ -64,8 +63,10 @@ export function addCheckCommand(program: Command, setExit: SetExit): void {
     )
     .option(
       "--jobs <J>",
-      `threads, 1..64, each owning a share of the states; 1 explores without worker threads (default: ${defaultJobs()}, one per core)`,
+      "worker threads, 1..64, each owning the states that hash to it; 1: none, the " +
+        "sequential search (a counterexample may differ with the jobs, not its length)",
       parseCount,
+      1,
     )
     .option("--json", "print the result as JSON", false)
     .option("--quiet", "show no running count of states on stderr", false)
