@@ -133,7 +133,9 @@ export class StatePartition {
    * Expands the level at {@link depth}: checks each of its states' invariants and computes
    * its successors, storing those it owns and sending the others (their owners store them
    * with {@link receive}). Stops at the first violating state, or once the states of every
-   * partition reach maxStates, exactly where expanding one state at a time would have.
+   * partition reach maxStates: with one partition exactly where expanding one state at a
+   * time would have; with several, counting the others' states as they were at the batch's
+   * start.
    *
    * States are expanded in batches of up to BATCH_STATES consecutive ones, in three passes:
    * (1) for each state, check the invariants and compute its successors, canonical, packed
@@ -172,6 +174,8 @@ export class StatePartition {
         this.successorCounts[at - first] = this.successors;
       }
       store.touch(own.hashes, own.count);
+      // The others' states, read once a batch (always 0 with one partition: exact).
+      const elsewhere = links.statesElsewhere();
       let i = 0;
       for (let at = first; at < last; at++) {
         const violated = this.invariantOf[at - first];
@@ -180,7 +184,7 @@ export class StatePartition {
           invariant = violated;
           break batches;
         }
-        if (store.size + links.statesElsewhere() >= this.maxStates) {
+        if (store.size + elsewhere >= this.maxStates) {
           hitMaxStates = true;
           break batches;
         }
