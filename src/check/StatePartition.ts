@@ -1,11 +1,11 @@
 import { CanonicalKey } from "./CanonicalKey.js";
 import type { CheckOptions } from "./CheckOptions.js";
-import { checkStepModel } from "./checkStepModel.js";
 import { type InvariantName, invariantChecker } from "./invariants.js";
 import { initialState, type ModelLayout } from "./ModelLayout.js";
 import { StateStore } from "./StateStore.js";
 import { SuccessorBatch } from "./SuccessorBatch.js";
 import { forEachSuccessor, type StepModel } from "./stepModel.js";
+import { stepModelOf } from "./stepModelOf.js";
 
 /**
  * States expanded per batch (see expandLevel): enough successors per batch for their
@@ -94,7 +94,7 @@ export class StatePartition {
 
   /** Partition `self` of `parts`; holds the initial state if it owns it. */
   constructor(options: CheckOptions, self: number, parts: number, links: PartitionLinks) {
-    this.model = checkStepModel(options);
+    this.model = stepModelOf(options);
     const { layout } = this.model;
     this.key = new CanonicalKey(layout, options.generations);
     this.store = new StateStore(this.key.packer.words);

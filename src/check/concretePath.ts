@@ -1,7 +1,8 @@
 import type { CanonicalKey } from "./CanonicalKey.js";
 import type { Counterexample, CounterexampleStep } from "./CheckResult.js";
+import { describeAction } from "./describeAction.js";
 import { initialState } from "./ModelLayout.js";
-import { Action, PC_NAMES, type StepModel, successors } from "./stepModel.js";
+import { type StepModel, successors } from "./stepModel.js";
 
 /**
  * The counterexample along `keys`, the packed canonical keys of a path of stored states from
@@ -32,17 +33,4 @@ export function concretePath(
     current = found.state;
   }
   return { invariant, initial, steps };
-}
-
-function describeAction(action: number, detail: number): string {
-  switch (action) {
-    case Action.startUpdate:
-      return `update VM ${detail}`;
-    case Action.put:
-      return "put";
-    case Action.speculativeFill:
-      return `speculative TLB fill for VM ${detail}`;
-    default:
-      return PC_NAMES[detail] ?? `pc ${detail}`;
-  }
 }

@@ -3,7 +3,6 @@ import { requireInput } from "../_internal/requireInput.js";
 import { CanonicalKey } from "./CanonicalKey.js";
 import { type CheckOptions, validateCheckOptions } from "./CheckOptions.js";
 import type { CheckResult } from "./CheckResult.js";
-import { checkStepModel } from "./checkStepModel.js";
 import { concretePath } from "./concretePath.js";
 import type { CheckHooks } from "./explore.js";
 import { LevelTally } from "./LevelTally.js";
@@ -14,6 +13,7 @@ import {
   type PartitionWorkerData,
   type StateReply,
 } from "./PartitionProtocol.js";
+import { stepModelOf } from "./stepModelOf.js";
 
 /** Most worker threads a parallel check takes. */
 export const MAX_CHECK_JOBS = 64;
@@ -118,7 +118,7 @@ export async function exploreParallel(
       id = reply.parent;
     }
     keys.reverse();
-    const model = checkStepModel(options);
+    const model = stepModelOf(options);
     const key = new CanonicalKey(model.layout, options.generations);
     const counterexample = concretePath(model, key, keys, violation.invariant);
     return tally.result(options, stats, counterexample);

@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { CHECK_DEFAULTS, type CheckOptions } from "../../../src/check/CheckOptions.js";
 import type { Counterexample } from "../../../src/check/CheckResult.js";
-import { checkStepModel } from "../../../src/check/checkStepModel.js";
 import { explore } from "../../../src/check/explore.js";
 import { exploreParallel } from "../../../src/check/exploreParallel.js";
 import { INVARIANT_NAMES, violatedInvariant } from "../../../src/check/invariants.js";
 import { initialState } from "../../../src/check/ModelLayout.js";
 import { successors } from "../../../src/check/stepModel.js";
+import { stepModelOf } from "../../../src/check/stepModelOf.js";
 import { VmidInputError } from "../../../src/core/VmidInputError.js";
 import { exploreOnce } from "./_support/exploreOnce.js";
 
@@ -101,7 +101,7 @@ const oracle = exploreOnce;
  * successor of the previous one reached by that step's CPU; returns the last state.
  */
 function replay(config: CheckOptions, counterexample: Counterexample): Int32Array {
-  const model = checkStepModel(config);
+  const model = stepModelOf(config);
   let current = initialState(model.layout);
   assert.deepEqual(counterexample.initial, current);
   for (const [i, step] of counterexample.steps.entries()) {
@@ -133,7 +133,7 @@ describe("exploreParallel: the sequential search's results on worker threads", (
         assert.equal(counterexample.steps.length, expected.counterexample.steps.length);
         assert.equal(counterexample.steps.length, result.stats.depth, "one step per level");
         const last = replay(config, counterexample);
-        const layout = checkStepModel(config).layout;
+        const layout = stepModelOf(config).layout;
         assert.equal(
           violatedInvariant(layout, last, [counterexample.invariant]),
           counterexample.invariant,
@@ -148,7 +148,7 @@ describe("exploreParallel: the sequential search's results on worker threads", (
       const expected = oracle(config);
       if (expected.verdict !== "violated") continue;
       const last = replay(config, expected.counterexample);
-      const layout = checkStepModel(config).layout;
+      const layout = stepModelOf(config).layout;
       assert.equal(
         violatedInvariant(layout, last, [expected.counterexample.invariant]),
         expected.counterexample.invariant,

@@ -3,10 +3,12 @@ import { modelLayout } from "./ModelLayout.js";
 import type { StepModel } from "./stepModel.js";
 
 /**
- * The step model a check explores: the options' configuration, tracking TLBs and loaded
- * guests only when an invariant (or speculation, or puts) reads them (see StepModel).
+ * The step model a check explores: the options' layout, bound, flags and mutant, with TLB
+ * contents and loaded guests kept only when speculation or a checked invariant reads them
+ * (see StepModel.trackTlb). Every partition of a search (StatePartition) and the
+ * counterexample's replay build their model here.
  */
-export function checkStepModel(options: CheckOptions): StepModel {
+export function stepModelOf(options: CheckOptions): StepModel {
   return {
     layout: modelLayout(options.cpus, options.vms, options.bits),
     generations: options.generations ?? Number.POSITIVE_INFINITY,
