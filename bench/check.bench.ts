@@ -3,12 +3,16 @@
  * machine): each row explores in a child process of its own (bench/_support/checkChild.ts),
  * so each row's peak memory is its own, and reports the verdict, the states, the largest BFS
  * depth, the checker's elapsed time and the process's peak resident memory (max RSS, as
- * `/usr/bin/time -v` reports it). Short rows report the median time of several runs, long
- * ones a single run (the state count is exact, only the time varies). Every row explores
- * every generation (no --generations bound), so "holds" is the verdict each row must reach.
- * Memory must stay under 8 GiB in every row.
+ * `/usr/bin/time -v` reports it, every thread's together). Each row runs with 1 job (the
+ * sequential search) and with 2 (the parallel one, two worker threads), one after the other,
+ * and prints the ratio of their times: compare jobs by that ratio, measured in one run, as
+ * the machine's speed drifts. Short rows report the median time of several runs of each,
+ * alternating, long ones a single run (the state count is exact, only the time varies).
+ * Every row explores every generation (no --generations bound), so "holds" is the verdict
+ * each row must reach. Memory must stay under 8 GiB in every row.
  *
- * Run: npm run bench  (or node dist/bench/check.bench.js after npm run build)
+ * Run: npm run bench  (or node dist/bench/check.bench.js after npm run build); a row's
+ * title as argument runs only the rows whose titles contain it.
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -74,9 +78,12 @@ interface Run {
   readonly maxRssMiB: number;
 }
 
+/** The jobs each row is measured with: the sequential search, then two worker threads. */
+const JOBS = [1, 2] as const;
+
 /** One exploration in a fresh process. */
-function runCheck(options: CheckOptions): Run {
-  const child = spawnSync(process.execPath, [CHILD, JSON.stringify(options)], {
+function runCheck(options: CheckOptions, jobs: number): Run {
+  const child = spawnSync(process.execPath, [CHILD, JSON.stringify(options), String(jobs)], {
     encoding: "utf8",
   });
   if (child.status !== 0) throw new Error(`check child exited ${child.status}: ${child.stderr}`);
@@ -90,17 +97,31 @@ function runCheck(options: CheckOptions): Run {
   };
 }
 
-console.log("model checker (2 CPUs, bits 2, every generation)");
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const only = process.argv[2];
+console.log("model checker (2 CPUs, bits 2, every generation), jobs 1 and 2");
 for (const { title, options, runs, targetSeconds } of rows) {
-  const results = Array.from({ length: runs }, () => runCheck({ ...BASE, ...options }));
-  const seconds = results.map((r) => r.seconds).sort((a, b) => a - b)[Math.floor(runs / 2)];
-  const peakMiB = Math.max(...results.map((r) => r.maxRssMiB));
-  const { verdict, states, depth } = results[0];
-  const met = seconds < targetSeconds && peakMiB < MEMORY_LIMIT_MIB && verdict === "holds";
-  console.log(
-    `  ${title}: ${verdict}, ${states.toLocaleString("en-US")} states, depth ${depth}, ` +
-      `${seconds.toFixed(2)} s (${runs === 1 ? "one run" : `median of ${runs}`}), ` +
-      `peak ${Math.round(peakMiB).toLocaleString("en-US")} MiB; ` +
-      `target < ${targetSeconds} s ${met ? "MET" : "MISSED"}`,
-  );
+  if (only !== undefined && !title.includes(only)) continue;
+  const results = new Map<number, Run[]>(JOBS.map((jobs) => [jobs, []]));
+  for (let run = 0; run < runs; run++)
+    for (const jobs of JOBS) results.get(jobs)?.push(runCheck({ ...BASE, ...options }, jobs));
+  const seconds = new Map<number, number>();
+  for (const jobs of JOBS) {
+    const runsOf = results.get(jobs) ?? [];
+    const time = median(runsOf.map((r) => r.seconds));
+    seconds.set(jobs, time);
+    const peakMiB = Math.max(...runsOf.map((r) => r.maxRssMiB));
+    const { verdict, states, depth } = runsOf[0];
+    const met = time < targetSeconds && peakMiB < MEMORY_LIMIT_MIB && verdict === "holds";
+    console.log(
+      `  ${title}, jobs ${jobs}: ${verdict}, ${states.toLocaleString("en-US")} states, ` +
+        `depth ${depth}, ${time.toFixed(2)} s (${runs === 1 ? "one run" : `median of ${runs}`}), ` +
+        `peak ${Math.round(peakMiB).toLocaleString("en-US")} MiB; ` +
+        `target < ${targetSeconds} s ${met ? "MET" : "MISSED"}`,
+    );
+  }
+  const ratio = (seconds.get(1) ?? 0) / (seconds.get(2) ?? 1);
+  console.log(`  ${title}: jobs 2 ${ratio.toFixed(2)}x as fast as jobs 1`);
 }

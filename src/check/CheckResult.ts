@@ -24,7 +24,7 @@ export interface CheckStats {
   readonly depth: number;
   readonly elapsedMs: number;
   readonly statesPerSecond: number;
-  /** Peak resident memory of the process, in MiB. */
+  /** Peak resident memory of the process (every thread), in MiB, as sampled. */
   readonly peakMemoryMiB: number;
   /** States whose rollover was not explored because it would pass `generations` (0 without a bound). */
   readonly cutTransitions: number;
@@ -34,6 +34,8 @@ export interface CheckStats {
    * hold the same number as the states they stand for.
    */
   readonly maxGenerations: number;
+  /** Threads that explored: 1 is the sequential search (explore), more the parallel one. */
+  readonly jobs: number;
 }
 
 /**

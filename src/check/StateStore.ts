@@ -7,18 +7,20 @@ const CHUNK_STATES = 1 << 20;
 const INITIAL_SLOTS = 1 << 16;
 
 /**
- * The explored states, packed: each state's words, its BFS parent and depth, in chunked typed
- * arrays, and an open-addressing hash table (linear probing, at most half full) for
+ * The explored states, packed: each state's words and its BFS parent, in chunked typed
+ * arrays, and an open-addressing hash table (linear probing, at most three quarters full) for
  * membership. Each table slot holds a state's index and its 32-bit hash beside it, so a probe
  * compares hashes and reads a packed state only when the hashes agree, and growing the table
  * rehashes from the stored hashes without reading any state. Memory is about
- * (4 x words + 6) bytes per state plus 8 bytes per slot, with no per-state object.
+ * (4 x words + 4) bytes per state plus 8 bytes per slot (1.33 to 2.67 slots per state once
+ * the table grows by 2x), with no per-state object. Three quarters rather than half full: a
+ * probe's extra slots are mostly in the cache line already read, and the table is a third
+ * smaller (measured: 1-2% more CPU time, 37% less peak memory for 9.3M states).
  */
 export class StateStore {
   private readonly words: number;
   private readonly chunks: Uint32Array[] = [];
   private readonly parentChunks: Int32Array[] = [];
-  private readonly depthChunks: Uint16Array[] = [];
   /** Slot s: [2s] = state index + 1 (0 = empty), [2s + 1] = the state's hash. */
   private table: Int32Array;
   private mask: number;
@@ -34,21 +36,15 @@ export class StateStore {
   }
 
   /** Adds a packed state unless present; returns whether it was new. */
-  add(packed: Uint32Array, parent: number, depth: number): boolean {
-    return this.addHashed(packed, 0, this.hash(packed, 0), parent, depth);
+  add(packed: Uint32Array, parent: number): boolean {
+    return this.addHashed(packed, 0, this.hash(packed, 0), parent);
   }
 
   /**
    * Adds the packed state at `offset` in `packed`, whose {@link hash} is `hash`, unless
    * present; returns whether it was new.
    */
-  addHashed(
-    packed: Uint32Array,
-    offset: number,
-    hash: number,
-    parent: number,
-    depth: number,
-  ): boolean {
+  addHashed(packed: Uint32Array, offset: number, hash: number, parent: number): boolean {
     const table = this.table;
     const mask = this.mask;
     let slot = hash & mask;
@@ -63,34 +59,31 @@ export class StateStore {
     if (chunk === this.chunks.length) {
       this.chunks.push(new Uint32Array(CHUNK_STATES * this.words));
       this.parentChunks.push(new Int32Array(CHUNK_STATES));
-      this.depthChunks.push(new Uint16Array(CHUNK_STATES));
     }
     const within = index & (CHUNK_STATES - 1);
     const words = this.chunks[chunk];
     const at = within * this.words;
     for (let i = 0; i < this.words; i++) words[at + i] = packed[offset + i];
     this.parentChunks[chunk][within] = parent;
-    if (depth > 0xffff) throw new Error("internal error: BFS depth beyond 65535");
-    this.depthChunks[chunk][within] = depth;
     table[2 * slot] = index + 1;
     table[2 * slot + 1] = hash;
-    if (this.size * 2 > mask + 1) this.grow();
+    if (this.size * 4 > (mask + 1) * 3) this.grow();
     return true;
   }
 
   /**
-   * Reads, without changing anything, the memory that adding the `count` packed states in
-   * `packed` (hashes in `hashes`) will read first: each one's home slot, then the state stored
+   * Reads, without changing anything, the memory that adding the packed states whose hashes
+   * are `hashes[from..count)` will read first: each one's home slot, then the state stored
    * there when its hash agrees. The loads of one pass do not depend on each other, so the
    * processor overlaps their cache misses, which one add at a time cannot: a lookup in a
    * table larger than the caches is a miss or two, and misses are most of its cost.
    */
-  touch(hashes: Int32Array, count: number): void {
+  touch(hashes: Int32Array, count: number, from = 0): void {
     const table = this.table;
     const mask = this.mask;
     let seen = 0;
-    for (let i = 0; i < count; i++) seen ^= table[2 * (hashes[i] & mask)];
-    for (let i = 0; i < count; i++) {
+    for (let i = from; i < count; i++) seen ^= table[2 * (hashes[i] & mask)];
+    for (let i = from; i < count; i++) {
       const slot = hashes[i] & mask;
       const entry = table[2 * slot];
       if (entry !== 0 && table[2 * slot + 1] === hashes[i]) {
@@ -115,11 +108,6 @@ export class StateStore {
     return this.parentChunks[index >>> 20][index & (CHUNK_STATES - 1)];
   }
 
-  /** BFS depth of state `index`. */
-  depthOf(index: number): number {
-    return this.depthChunks[index >>> 20][index & (CHUNK_STATES - 1)];
-  }
-
   /** Whether state `index` equals `packed`. */
   equals(index: number, packed: Uint32Array): boolean {
     return this.equalsAt(index, packed, 0);
@@ -135,7 +123,7 @@ export class StateStore {
 
   /** Bytes held by the store's arrays. */
   byteSize(): number {
-    return this.chunks.length * CHUNK_STATES * (4 * this.words + 6) + this.table.byteLength;
+    return this.chunks.length * CHUNK_STATES * (4 * this.words + 4) + this.table.byteLength;
   }
 
   /**

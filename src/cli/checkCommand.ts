@@ -2,6 +2,7 @@ import { formatNumber } from "../_internal/formatNumber.js";
 import { CHECK_DEFAULTS, type CheckOptions } from "../check/CheckOptions.js";
 import type { CheckResult } from "../check/CheckResult.js";
 import { explore } from "../check/explore.js";
+import { exploreParallel } from "../check/exploreParallel.js";
 import type { InvariantName } from "../check/invariants.js";
 import type { FlushPolicy } from "../core/FlushPolicy.js";
 import type { AllocatorName } from "../core/IdSpace.js";
@@ -38,6 +39,8 @@ export interface CheckModelCommandOptions {
 /** What commander hands `vmid check`. */
 export interface CheckCommandOptions extends CheckModelCommandOptions {
   readonly maxStates: number;
+  /** Threads: 1 (the default) explores in this thread, more on that many worker threads. */
+  readonly jobs: number;
   readonly json: boolean;
   /** Also write an HTML page of the result (`vmid view`'s page, with the counterexample). */
   readonly html?: string;
@@ -79,15 +82,22 @@ export function checkOptionsOf(options: CheckModelCommandOptions): CheckOptions 
   };
 }
 
-/** `vmid check`: explores every interleaving of a small configuration. */
-export function checkCommand(options: CheckCommandOptions): number {
+/**
+ * `vmid check`: explores every interleaving of a small configuration, in this thread
+ * (explore) or, with more than one job, on that many worker threads (exploreParallel).
+ */
+export async function checkCommand(options: CheckCommandOptions): Promise<number> {
   const check = checkOptionsOf(options);
   const progress = showsProgress(process.stderr, process.env, options.quiet === true)
     ? (states: number, depth: number) => {
         process.stderr.write(`\rcheck: ${formatNumber(states)} states, depth ${depth}   `);
       }
     : undefined;
-  const result = explore(check, { onProgress: progress });
+  const { jobs } = options;
+  const result =
+    jobs === 1
+      ? explore(check, { onProgress: progress })
+      : await exploreParallel(check, jobs, { onProgress: progress });
   if (progress !== undefined) process.stderr.write("\r\x1b[K");
   if (options.html !== undefined) {
     const data = checkViewData(check, result);

@@ -138,7 +138,7 @@ export function formatCheckResult(result: CheckResult): string {
     }
   }
   lines.push(
-    `states ${formatNumber(stats.states, integer)}, transitions ${formatNumber(stats.transitions, integer)}, depth ${stats.depth}, ` +
+    `states ${formatNumber(stats.states, integer)}, transitions ${formatNumber(stats.transitions, integer)}, depth ${stats.depth}, jobs ${stats.jobs}, ` +
       `${formatNumber(stats.elapsedMs / 1000, { fixed: 1 })} s, ${formatNumber(stats.statesPerSecond, integer)} states/s, peak memory ${formatNumber(stats.peakMemoryMiB, integer)} MiB, ` +
       `at most ${stats.maxGenerations} generation${stats.maxGenerations === 1 ? "" : "s"} in a state`,
   );

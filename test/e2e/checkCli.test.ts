@@ -65,6 +65,22 @@ describe("vmid check", () => {
     assert.ok(collides, "the last state has a TLB with two VMs under one idx");
   });
 
+  test("--jobs: the same verdict, states and counterexample length on 1 and 2 threads", () => {
+    const args = ["check", "--vms", "4", "--mutant", "no-flush", "--invariant", "UniqueVMIDPerCPU"];
+    const [one, two] = ["1", "2"].map((jobs) => {
+      const result = runVmid([...args, "--jobs", jobs, "--json"]);
+      assert.equal(result.status, 1, result.stderr);
+      return JSON.parse(result.stdout);
+    });
+    assert.equal(one.stats.jobs, 1);
+    assert.equal(two.stats.jobs, 2, "the JSON says the jobs used");
+    assert.equal(two.verdict, one.verdict);
+    assert.equal(two.stats.states, one.stats.states);
+    assert.equal(two.counterexample.steps.length, one.counterexample.steps.length);
+    const text = runVmid([...args, "--jobs", "2"]).stdout;
+    assert.match(text, /, jobs 2, /);
+  });
+
   test("a generation bound that cuts a rollover: BOUNDED, exit 4, never HOLDS", () => {
     const result = runVmid(["check", "--vms", "4", "--generations", "1"]);
     assert.equal(result.status, 4, result.stderr);
@@ -89,6 +105,7 @@ describe("vmid check", () => {
     { args: ["--bits", "2", "--cpus", "3"], message: /need more VMIDs than CPUs/ },
     { args: ["--vms", "8", "--bits", "3"], message: /vms x 2\^bits must be at most 31/ },
     { args: ["--invariant", "Bogus"], message: /Bogus/ },
+    { args: ["--jobs", "0"], message: /^vmid: jobs must be an integer from 1 to 64 \(got 0\)$/m },
   ]) {
     test(`bad input ${bad.args.join(" ")}: exit 2, a message, no stack`, () => {
       const result = runVmid(["check", ...bad.args]);

@@ -24,6 +24,13 @@ export function addCheckCommand(program: Command, setExit: SetExit): void {
       parseCount,
       k.maxStates,
     )
+    .option(
+      "--jobs <J>",
+      "worker threads, 1..64, each owning the states that hash to it; 1: none, the " +
+        "sequential search (a counterexample may differ with the jobs, not its length)",
+      parseCount,
+      1,
+    )
     .option("--json", "print the result as JSON", false)
     .option(
       "--html <file>",
@@ -51,6 +58,6 @@ export function addCheckCommand(program: Command, setExit: SetExit): void {
     )
     .action(async (options) => {
       const { checkCommand } = await import("../checkCommand.js");
-      setExit(checkCommand(options));
+      setExit(await checkCommand(options));
     });
 }
