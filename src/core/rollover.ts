@@ -17,13 +17,16 @@ export function bumpGeneration<Id extends number | bigint>(context: AllocatorCon
 }
 
 /**
- * Step 2: clear the bitmap; the strategy forgets the previous generation's reservations.
+ * Step 2: start the bitmap as a copy of the pinned map (empty when nothing is pinned: the
+ * seed's clear), so that pinned idx stay taken in the new generation; the strategy forgets
+ * the previous generation's reservations.
  * Under the `deferred` policy, also mark every CPU to flush its TLB (see `flushIfPending`
  * for why the marks come before the per-CPU exchanges).
  */
 export function beginFlushContext<Id extends number | bigint>(context: AllocatorContext<Id>): void {
   const memory = context.memory;
-  clearBitmap(memory.bitmap);
+  if (context.mutant === "forget-pinned-map") clearBitmap(memory.bitmap);
+  else memory.bitmap.set(memory.pinnedMap);
   context.lookup.beginRollover(memory);
   if (context.flush === "deferred" && context.mutant !== "no-flush") {
     setAllCpus(memory.flushPending, memory.cpus);

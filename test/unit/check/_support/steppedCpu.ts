@@ -214,6 +214,7 @@ export class SteppingMemory implements VmidMemory<bigint> {
   readonly lockedWords: Int32Array;
   readonly reservedIndex: ReservedIndexSlots;
   readonly flushPending: Int32Array;
+  readonly pinnedMap: Int32Array;
 
   constructor(
     private readonly inner: VmidMemory<bigint>,
@@ -226,6 +227,7 @@ export class SteppingMemory implements VmidMemory<bigint> {
     this.lockedWords = inner.lockedWords;
     this.reservedIndex = inner.reservedIndex;
     this.flushPending = inner.flushPending;
+    this.pinnedMap = inner.pinnedMap;
   }
 
   private access<T>(op: number, arg: number, v0: bigint, v1: bigint, call: () => T): T {
@@ -262,6 +264,13 @@ export class SteppingMemory implements VmidMemory<bigint> {
   }
   storeVmId(vm: number, v: bigint): void {
     this.access(Op.storeVmId, vm, v, 0n, () => this.inner.storeVmId(vm, v));
+  }
+  // Pin counts are lock-only state, like the typed arrays above: forwarded without a pause.
+  loadPinCount(vm: number): number {
+    return this.inner.loadPinCount(vm);
+  }
+  storePinCount(vm: number, count: number): void {
+    this.inner.storePinCount(vm, count);
   }
   lock(): void {
     this.access(Op.lock, 0, 0n, 0n, () => this.inner.lock());
