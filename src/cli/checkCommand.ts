@@ -1,5 +1,5 @@
 import { formatNumber } from "../_internal/formatNumber.js";
-import { CHECK_DEFAULTS, type CheckOptions } from "../check/CheckOptions.js";
+import { type CheckOptions, defaultInvariants } from "../check/CheckOptions.js";
 import type { CheckResult } from "../check/CheckResult.js";
 import { explore } from "../check/explore.js";
 import type { InvariantName } from "../check/invariants.js";
@@ -21,6 +21,7 @@ export interface CheckCommandOptions {
   readonly exitUnloads: boolean;
   readonly flush: FlushPolicy;
   readonly puts: boolean;
+  readonly pins?: boolean;
   readonly invariant?: InvariantName[];
   readonly maxStates: number;
   readonly json: boolean;
@@ -47,7 +48,8 @@ export function checkCommand(options: CheckCommandOptions): number {
     exitUnloads: options.exitUnloads,
     flush: options.flush,
     mutant: options.mutant,
-    invariants: options.invariant ?? CHECK_DEFAULTS.invariants,
+    pins: options.pins === true,
+    invariants: options.invariant ?? defaultInvariants(options.pins === true),
     maxStates: options.maxStates,
   };
   const progress = showsProgress(process.stderr, process.env, options.quiet === true)

@@ -1,5 +1,5 @@
 import { type Decimals, formatNumber } from "../_internal/formatNumber.js";
-import { CHECK_DEFAULTS, type CheckOptions } from "../check/CheckOptions.js";
+import { type CheckOptions, defaultInvariants } from "../check/CheckOptions.js";
 import type { CheckResult } from "../check/CheckResult.js";
 import { type DecodedState, decodeState } from "../check/decodeState.js";
 import { INVARIANTS } from "../check/invariants.js";
@@ -16,7 +16,8 @@ export function checkCommandLine(options: CheckOptions): string {
   if (options.speculation) parts.push("--speculation");
   if (options.exitUnloads) parts.push("--exit-unloads");
   if (!options.puts) parts.push("--no-puts");
-  const defaults = CHECK_DEFAULTS.invariants;
+  if (options.pins === true) parts.push("--pins");
+  const defaults = defaultInvariants(options.pins === true);
   const isDefault =
     options.invariants.length === defaults.length &&
     options.invariants.every((n) => defaults.includes(n));
@@ -51,6 +52,11 @@ function changes(before: DecodedState, after: DecodedState): string[] {
   after.vmIds.forEach((v, i) => {
     if (v !== before.vmIds[i]) found.push(`vm${i + 1}.id ${before.vmIds[i]}->${v}`);
   });
+  if (before.pinnedIdx?.join() !== after.pinnedIdx?.join())
+    found.push(`pinned map {${after.pinnedIdx?.join(",")}}`);
+  after.pinCounts?.forEach((count, i) => {
+    if (count !== before.pinCounts?.[i]) found.push(`vm${i + 1} pin count ${count}`);
+  });
   after.cpus.forEach((cpu, c) => {
     const was = before.cpus[c];
     if (cpu.vmid !== was.vmid && cpu.vmid !== "0") found.push(`cpu${c} vmid=${cpu.vmid}`);
@@ -81,6 +87,7 @@ export function formatCheckResult(result: CheckResult): string {
     `${options.flush} flush`,
     options.speculation ? "speculation" : "no speculation",
     options.exitUnloads ? "exit unloads the guest" : "",
+    options.pins === true ? "pins" : "",
     options.mutant === undefined ? "" : `mutant ${options.mutant}`,
   ].filter((part) => part !== "");
   lines.push(`vmid check: ${model}, ${flags.join(", ")}`);
@@ -110,7 +117,7 @@ export function formatCheckResult(result: CheckResult): string {
         `verdict: VIOLATED ${counterexample.invariant}: ${INVARIANTS[counterexample.invariant]}`,
       );
       lines.push(`shortest counterexample, ${counterexample.steps.length} steps:`);
-      const layout = modelLayout(options.cpus, options.vms, options.bits);
+      const layout = modelLayout(options.cpus, options.vms, options.bits, options.pins === true);
       let before = decodeState(layout, counterexample.initial);
       counterexample.steps.forEach((step, i) => {
         const after = decodeState(layout, step.state);
@@ -144,7 +151,12 @@ export function checkResultJson(result: CheckResult): Record<string, unknown> {
     replay: checkCommandLine(result.options),
   };
   if (result.verdict !== "violated") return base;
-  const layout = modelLayout(result.options.cpus, result.options.vms, result.options.bits);
+  const layout = modelLayout(
+    result.options.cpus,
+    result.options.vms,
+    result.options.bits,
+    result.options.pins === true,
+  );
   return {
     ...base,
     counterexample: {

@@ -143,6 +143,42 @@ describe("pin mutants (plain memory)", () => {
     assert.equal(allocator.counters.reservedLookups, 0);
   });
 
+  test("pinned-before-reserved on 2 CPUs: a VM runs under two idx at once", () => {
+    // bits 3: N = 8, generation 8 holds ids 9..f, 0x10 holds 0x11..0x17, 0x18 holds 0x19..0x1f.
+    // 2 CPUs: maxPinned 8 - 2 - 2 = 4. CPU 0 runs VM 1 and then makes no update (the
+    // "suspended animation" of docs/allocator.md: a CPU that stays in its guest). CPU 1 fills
+    // generations until two rollovers have passed.
+    const run = (mutant: "pinned-before-reserved" | undefined) => {
+      const allocator = createAllocator({ bits: 3, cpus: 2, mutant });
+      assert.equal(allocator.pin(1).pinned, true); // fresh idx 1: 9
+      assert.equal(allocator.update(0, 1), 9n); // CPU 0 runs VM 1 from here on
+      // VMs 2..7 take idx 2..7 (a..f) on CPU 1; VM 8 finds none from curIdx 7: rollover to
+      // 0x10: bitmap = pinned {1}, CPU 0 reserves 9 (idx 1), CPU 1 reserves f (idx 7);
+      // VM 8 gets idx 2: 0x12.
+      for (let vm = 2; vm <= 7; vm++) assert.equal(allocator.update(1, vm), BigInt(8 + vm));
+      assert.equal(allocator.update(1, 8), 0x12n);
+      // VM 1 on CPU 1: 9 is stale. Correct: the reserved lookup finds CPU 0's 9 and renews it
+      // to 0x11. Mutant: VM 1 is pinned, so it returns 0x11 first and CPU 0 keeps 9.
+      assert.equal(allocator.update(1, 1), 0x11n);
+      assert.deepEqual(allocator.snapshot().reserved, [mutant === undefined ? 0x11n : 9n, 0xfn]);
+      assert.equal(allocator.unpin(1), 0);
+      // VMs 2..5 renew on CPU 1: their old idx are taken (2 by VM 8, the others one by one),
+      // so each searches on from curIdx: 3, 4, 5, 6 (0x13..0x16). VM 6 finds 6 and 7 set
+      // (7 is CPU 1's reservation): rollover to 0x18: bitmap = pinned {} (VM 1 unpinned);
+      // CPU 0's active is 0 (zeroed by the first rollover, no update since), so its
+      // reservation stays: idx 1 either way; CPU 1 reserves 0x16 (idx 6). VM 6 gets idx 2.
+      for (let vm = 2; vm <= 5; vm++) assert.equal(allocator.update(1, vm), BigInt(0x10 + vm + 1));
+      assert.equal(allocator.update(1, 6), 0x1an);
+      // VM 1 on CPU 1 again, its 0x11 stale. Correct: CPU 0 reserves 0x11: renewed, VM 1 keeps
+      // idx 1 (0x19), the idx CPU 0 still runs it under. Mutant: CPU 0 reserves 9, no match;
+      // not pinned any more; bit 1 is set (CPU 0's reservation): fresh search from curIdx 2:
+      // 3, so VM 1 runs under idx 3 on CPU 1 while CPU 0 runs it under idx 1.
+      return allocator.update(1, 1);
+    };
+    assert.equal(run(undefined), 0x19n);
+    assert.equal(run("pinned-before-reserved"), 0x1bn);
+  });
+
   test("the shared backend lays the pin state out in its buffer: a second view sees it", () => {
     const memory = createSharedMemory(3, 2, 8); // maxPinned 8 - 2 - 2 = 4
     const first = createAllocatorOver(memory);
