@@ -83,7 +83,7 @@ export const Word = {
   arg: 3,
   /** The operation to run when released from `idle` (see Command). */
   command: 4,
-  /** The VM of an `update` command. */
+  /** The VM of an `update`, `pin` or `unpin` command. */
   commandVm: 5,
   /** Bumped by the test for a fresh run: the worker makes a fresh view and context. */
   run: 6,
@@ -92,7 +92,7 @@ export const Word = {
 } as const;
 
 /** Operations the test hands a CPU at `idle`. */
-export const Command = { update: 1, put: 2, exit: 3 } as const;
+export const Command = { update: 1, put: 2, exit: 3, pin: 4, unpin: 5 } as const;
 
 const WORDS_PER_SLOT = 16;
 const VALUES_PER_SLOT = 2;
