@@ -107,6 +107,10 @@ export function validateStressOptions(options: StressOptions): void {
     options.mutant !== "no-put-flush",
     "mutant no-put-flush changes only the deferred flush policy, which vmid stress does not run (it broadcasts); check it with vmid check --flush deferred --mutant no-put-flush",
   );
+  requireInput(
+    options.mutant !== "forget-pinned-map" && options.mutant !== "pinned-before-reserved",
+    `mutant ${options.mutant} changes only runs with pinned ids, which vmid stress does not make; check it with vmid check --pins --cpus 1 --vms 4 --mutant ${options.mutant}`,
+  );
   const tlbEntries = cpus * 2 ** options.bits;
   requireInput(
     !options.tlbModel || tlbEntries <= MAX_TLB_ENTRIES,
