@@ -20,6 +20,7 @@ export interface SimulateCommandOptions {
   readonly zipfSkew: number;
   readonly put: boolean;
   readonly nested: boolean;
+  readonly pinned: number;
   readonly policy: Policy[];
   readonly sampleEvery: number;
   readonly json: boolean;
@@ -42,6 +43,7 @@ export function simulateCommand(options: SimulateCommandOptions): number {
     zipfSkew: options.zipfSkew,
     put: options.put,
     nested: options.nested,
+    pinned: options.pinned,
     policies: options.policy,
     sampleEvery: options.sampleEvery,
   };

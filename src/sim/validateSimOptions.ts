@@ -1,3 +1,4 @@
+import { maxPinned } from "../core/maxPinned.js";
 import { requireInput } from "../_internal/requireInput.js";
 import { requireSeed } from "../_internal/scheduleChecks.js";
 import { FLUSH_POLICIES } from "../core/FlushPolicy.js";
@@ -36,6 +37,7 @@ export const SIM_DEFAULTS: SimOptions = Object.freeze({
   zipfSkew: 1,
   put: true,
   nested: false,
+  pinned: 0,
   policies: Object.freeze(
     STRATEGY_NAMES.flatMap((strategy) =>
       FLUSH_POLICIES.map((flush): Policy => Object.freeze({ strategy, flush })),
@@ -92,6 +94,11 @@ export function validateSimOptions(options: SimOptions): void {
   requireInput(
     typeof options.nested === "boolean",
     `nested must be true or false (got ${String(options.nested)})`,
+  );
+  const pinLimit = Math.min(options.vms, maxPinned(2 ** options.bits, options.cpus));
+  requireInput(
+    Number.isInteger(options.pinned) && options.pinned >= 0 && options.pinned <= Math.max(0, pinLimit),
+    `pinned must be an integer from 0 to min(vms, 2^bits - cpus - 2) = ${Math.max(0, pinLimit)} (got ${options.pinned})`,
   );
   validatePolicies(options.policies);
   requireInput(

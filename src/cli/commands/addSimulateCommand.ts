@@ -44,6 +44,12 @@ export function addSimulateCommand(program: Command, setExit: SetExit): void {
       "nested virtualisation: up to 2 x vCPUs shadow stage-2 contexts per VM",
       false,
     )
+    .option(
+      "--pinned <P>",
+      "pinned ids: the first P VMs keep their VMID pinned, 0..min(V, 2^B - N - 2)",
+      parseCount,
+      sim.pinned,
+    )
     .addOption(
       new Option(
         "--policy <strategy/flush>",

@@ -21,9 +21,10 @@ export const simParameterSchemas = {
   zipfSkew: z.number().positive().max(10),
   put: z.boolean(),
   nested: z.boolean(),
+  pinned: z.number().int().min(0).max(2 ** 24),
   sampleEvery: z.number().int().min(0),
 };
-const { cpus, bits, vms, vcpusPerVm, churn, popularity } = simParameterSchemas;
+const { cpus, bits, vms, vcpusPerVm, churn, popularity, pinned } = simParameterSchemas;
 
 /** A policy: a reserved-lookup strategy and a flush policy. */
 export const policySchema = z.strictObject({
@@ -54,6 +55,7 @@ export const sweepConfigSchema = z.strictObject({
       churn: values(churn),
       put: values(z.boolean()),
       nested: values(z.boolean()),
+      pinned: values(pinned),
       popularity: values(popularity),
     })
     .partial()

@@ -12,6 +12,7 @@ export const GRID_DIMENSIONS = [
   "churn",
   "put",
   "nested",
+  "pinned",
   "popularity",
 ] as const;
 
