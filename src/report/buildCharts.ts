@@ -24,6 +24,14 @@ const lockCost = {
   varies: "cpus (x axis) and strategy (series)",
 } as const satisfies Partial<ChartDefinition>;
 
+/** What the two rollover-rate charts share: y, its label, and the one policy they plot. */
+const rolloverRate = {
+  yLabel: "rollovers per million updates",
+  yScale: "auto",
+  byChart: { strategy: "scan", flush: "broadcast" },
+  y: (row) => row.rolloversPerMillionUpdates,
+} as const satisfies Partial<ChartDefinition>;
+
 /**
  * The report's five sections and six charts, built for one sweep (each chart's rows chosen
  * by `selectRows`; see `buildChart`):
@@ -59,18 +67,15 @@ export function buildCharts(output: SweepOutput): ChartSection[] {
       ],
     },
     {
+      ...rolloverRate,
       id: "rollovers",
       title: "Rollovers per million updates vs VMs",
       xLabel: "VMs alive",
-      yLabel: "rollovers per million updates",
       xScale: "auto",
-      yScale: "auto",
       free: ["vms", "bits"],
-      byChart: { strategy: "scan", flush: "broadcast" },
       seriesBy: "bits",
       seriesLabel: (bits) => `${bits}-bit VMIDs`,
       x: (row) => row.vms,
-      y: (row) => row.rolloversPerMillionUpdates,
       varies: "vms (x axis) and bits (series)",
       notes: ["Rollovers do not depend on the policy: every policy allocates the same ids."],
     },
@@ -114,18 +119,15 @@ export function buildCharts(output: SweepOutput): ChartSection[] {
       ],
     },
     {
+      ...rolloverRate,
       id: "pinned",
       title: "Rollovers per million updates vs pinned VMs",
       xLabel: "pinned VMs",
-      yLabel: "rollovers per million updates",
       xScale: "linear",
-      yScale: "auto",
       free: ["pinned", "vms"],
-      byChart: { strategy: "scan", flush: "broadcast" },
       seriesBy: "vms",
       seriesLabel: (vms) => `${vms} VMs`,
       x: (row) => row.pinned,
-      y: (row) => row.rolloversPerMillionUpdates,
       varies: "pinned (x axis) and vms (series)",
       notes: [
         "A pinned VM's idx stays taken in every generation, so the other VMs share fewer ids; at most 2^bits - cpus - 2 VMs can be pinned.",

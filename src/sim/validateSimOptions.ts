@@ -1,7 +1,7 @@
-import { maxPinned } from "../core/maxPinned.js";
 import { requireInput } from "../_internal/requireInput.js";
 import { requireSeed } from "../_internal/scheduleChecks.js";
 import { FLUSH_POLICIES } from "../core/FlushPolicy.js";
+import { maxPinned } from "../core/maxPinned.js";
 import { STRATEGY_NAMES } from "../core/strategies/ReservedLookup.js";
 import { MAX_BITS, validateConfig } from "../core/validateConfig.js";
 import { type Policy, policyLabel } from "./Policy.js";
@@ -97,7 +97,9 @@ export function validateSimOptions(options: SimOptions): void {
   );
   const pinLimit = Math.min(options.vms, maxPinned(2 ** options.bits, options.cpus));
   requireInput(
-    Number.isInteger(options.pinned) && options.pinned >= 0 && options.pinned <= Math.max(0, pinLimit),
+    Number.isInteger(options.pinned) &&
+      options.pinned >= 0 &&
+      options.pinned <= Math.max(0, pinLimit),
     `pinned must be an integer from 0 to min(vms, 2^bits - cpus - 2) = ${Math.max(0, pinLimit)} (got ${options.pinned})`,
   );
   validatePolicies(options.policies);

@@ -21,7 +21,11 @@ export const simParameterSchemas = {
   zipfSkew: z.number().positive().max(10),
   put: z.boolean(),
   nested: z.boolean(),
-  pinned: z.number().int().min(0).max(2 ** 24),
+  pinned: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 24),
   sampleEvery: z.number().int().min(0),
 };
 const { cpus, bits, vms, vcpusPerVm, churn, popularity, pinned } = simParameterSchemas;

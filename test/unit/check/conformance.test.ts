@@ -7,6 +7,7 @@ import {
   initialState,
   LOCK,
   MAX_MODEL_PIN_COUNT,
+  type ModelLayout,
   modelLayout,
 } from "../../../src/check/ModelLayout.js";
 import { Pc, type StepModel } from "../../../src/check/stepModel.js";
@@ -50,6 +51,24 @@ interface SequentialTrace {
 }
 
 /**
+ * The raw draws of a trace: bits 2..4 (2 twice as likely), unbiased CPU and VM draws, and
+ * 1..60 events, each of a kind drawn from `kinds` (repeat a kind to make it likelier).
+ */
+function rawTraceArbitrary<Kind extends string>(kinds: readonly Kind[]) {
+  const draw = fc.noBias(fc.nat({ max: 1023 }));
+  return fc.record({
+    bits: fc.constantFrom(2, 2, 3, 4),
+    cpuDraw: draw,
+    vmDraw: draw,
+    events: fc.array(fc.record({ kind: fc.constantFrom(...kinds), cpu: draw, vm: draw }), {
+      minLength: 1,
+      maxLength: 60,
+      size: "max",
+    }),
+  });
+}
+
+/**
  * Random traces as in test/_support/traces.ts (unbiased draws reduced modulo their ranges, one
  * event in six a put), within the checker's ranges: bits 2..4 (2 twice as likely: only there
  * can the VMs outnumber the ids and roll over), cpus 1..min(4, 2^bits - 2), vms
@@ -59,38 +78,31 @@ interface SequentialTrace {
  * scheduler can only put the vCPU it runs, whereas the core lets `clearActive` store INVALID on
  * an idle CPU, over a 0 a rollover left there, which is a different state.
  */
-const traceArbitrary: fc.Arbitrary<SequentialTrace> = fc
-  .record({
-    bits: fc.constantFrom(2, 2, 3, 4),
-    cpuDraw: fc.noBias(fc.nat({ max: 1023 })),
-    vmDraw: fc.noBias(fc.nat({ max: 1023 })),
-    events: fc.array(
-      fc.record({
-        kind: fc.constantFrom("run", "run", "run", "run", "run", "put"),
-        cpu: fc.noBias(fc.nat({ max: 1023 })),
-        vm: fc.noBias(fc.nat({ max: 1023 })),
-      }),
-      { minLength: 1, maxLength: 60, size: "max" },
-    ),
-  })
-  .map(({ bits, cpuDraw, vmDraw, events }) => {
-    const ids = 2 ** bits;
-    const cpus = 1 + (cpuDraw % Math.min(4, ids - 2));
-    const vms = 1 + (vmDraw % Math.min(8, Math.floor(31 / ids)));
-    const running = new Array<boolean>(cpus).fill(false);
-    const kept: Event[] = [];
-    for (const raw of events) {
-      const cpu = raw.cpu % cpus;
-      if (raw.kind === "run") {
-        kept.push({ kind: "run", cpu, vm: 1 + (raw.vm % vms) });
-        running[cpu] = true;
-      } else if (running[cpu]) {
-        kept.push({ kind: "put", cpu });
-        running[cpu] = false;
-      }
+const traceArbitrary: fc.Arbitrary<SequentialTrace> = rawTraceArbitrary([
+  "run",
+  "run",
+  "run",
+  "run",
+  "run",
+  "put",
+]).map(({ bits, cpuDraw, vmDraw, events }) => {
+  const ids = 2 ** bits;
+  const cpus = 1 + (cpuDraw % Math.min(4, ids - 2));
+  const vms = 1 + (vmDraw % Math.min(8, Math.floor(31 / ids)));
+  const running = new Array<boolean>(cpus).fill(false);
+  const kept: Event[] = [];
+  for (const raw of events) {
+    const cpu = raw.cpu % cpus;
+    if (raw.kind === "run") {
+      kept.push({ kind: "run", cpu, vm: 1 + (raw.vm % vms) });
+      running[cpu] = true;
+    } else if (running[cpu]) {
+      kept.push({ kind: "put", cpu });
+      running[cpu] = false;
     }
-    return { bits, cpus, vms, events: kept };
-  });
+  }
+  return { bits, cpus, vms, events: kept };
+});
 
 /**
  * The core strategies a mutant's model must match. The model's reserved loop visits CPUs in
@@ -123,6 +135,25 @@ interface Coverage {
   cutTraces: number;
 }
 
+/** The step model these tests run: puts, no speculation, TLBs and loaded guests kept. */
+function sequentialModel(
+  layout: ModelLayout,
+  mutant: MutantName | undefined,
+  flush: FlushPolicy,
+): StepModel {
+  return {
+    layout,
+    generations: GENERATIONS,
+    puts: true,
+    speculation: false,
+    mutant,
+    exitUnloads: false,
+    flush,
+    trackTlb: true,
+    trackLoaded: true,
+  };
+}
+
 /**
  * Replays `trace` on the step model and on a core allocator per strategy, comparing after
  * every event; returns the ids the runs returned (stopping at a run the model's bound cuts).
@@ -135,17 +166,7 @@ function replayBoth(
 ): number[] {
   const { bits, cpus, vms } = trace;
   const layout = modelLayout(cpus, vms, bits);
-  const model: StepModel = {
-    layout,
-    generations: GENERATIONS,
-    puts: true,
-    speculation: false,
-    mutant,
-    exitUnloads: false,
-    flush,
-    trackTlb: true,
-    trackLoaded: true,
-  };
+  const model = sequentialModel(layout, mutant, flush);
   const strategies = strategiesFor(mutant);
   // Each core drives a TLB per CPU: a run fills (vm, idx), the rollover's flush (onFlush, which
   // the no-flush mutant skips) empties them all; under the deferred policy a CPU's own flush
@@ -298,48 +319,42 @@ type PinEvent =
   | { readonly kind: "pin"; readonly cpu: number; readonly vm: number }
   | { readonly kind: "unpin"; readonly cpu: number; readonly vm: number };
 
-const pinTraceArbitrary = fc
-  .record({
-    bits: fc.constantFrom(2, 2, 3, 4),
-    cpuDraw: fc.noBias(fc.nat({ max: 1023 })),
-    vmDraw: fc.noBias(fc.nat({ max: 1023 })),
-    events: fc.array(
-      fc.record({
-        kind: fc.constantFrom("run", "run", "run", "put", "pin", "pin", "unpin"),
-        cpu: fc.noBias(fc.nat({ max: 1023 })),
-        vm: fc.noBias(fc.nat({ max: 1023 })),
-      }),
-      { minLength: 1, maxLength: 60, size: "max" },
-    ),
-  })
-  .map(({ bits, cpuDraw, vmDraw, events }) => {
-    const ids = 2 ** bits;
-    const cpus = bits === 2 ? 1 : 1 + (cpuDraw % 4);
-    const vms = 1 + (vmDraw % Math.min(8, Math.floor(31 / ids)));
-    const running = new Array<boolean>(cpus).fill(false);
-    const counts = new Array<number>(vms + 1).fill(0);
-    const kept: PinEvent[] = [];
-    for (const raw of events) {
-      const cpu = raw.cpu % cpus;
-      const vm = 1 + (raw.vm % vms);
-      if (raw.kind === "run") {
-        kept.push({ kind: "run", cpu, vm });
-        running[cpu] = true;
-      } else if (raw.kind === "put") {
-        if (running[cpu]) kept.push({ kind: "put", cpu });
-        running[cpu] = false;
-      } else if (raw.kind === "pin") {
-        if (counts[vm] >= MAX_MODEL_PIN_COUNT) continue;
-        const pinned = counts.filter((count) => count > 0).length;
-        if (counts[vm] > 0 || pinned < maxPinned(ids, cpus)) counts[vm]++;
-        kept.push({ kind: "pin", cpu, vm });
-      } else if (counts[vm] > 0) {
-        counts[vm]--;
-        kept.push({ kind: "unpin", cpu, vm });
-      }
+const pinTraceArbitrary = rawTraceArbitrary([
+  "run",
+  "run",
+  "run",
+  "put",
+  "pin",
+  "pin",
+  "unpin",
+]).map(({ bits, cpuDraw, vmDraw, events }) => {
+  const ids = 2 ** bits;
+  const cpus = bits === 2 ? 1 : 1 + (cpuDraw % 4);
+  const vms = 1 + (vmDraw % Math.min(8, Math.floor(31 / ids)));
+  const running = new Array<boolean>(cpus).fill(false);
+  const counts = new Array<number>(vms + 1).fill(0);
+  const kept: PinEvent[] = [];
+  for (const raw of events) {
+    const cpu = raw.cpu % cpus;
+    const vm = 1 + (raw.vm % vms);
+    if (raw.kind === "run") {
+      kept.push({ kind: "run", cpu, vm });
+      running[cpu] = true;
+    } else if (raw.kind === "put") {
+      if (running[cpu]) kept.push({ kind: "put", cpu });
+      running[cpu] = false;
+    } else if (raw.kind === "pin") {
+      if (counts[vm] >= MAX_MODEL_PIN_COUNT) continue;
+      const pinned = counts.filter((count) => count > 0).length;
+      if (counts[vm] > 0 || pinned < maxPinned(ids, cpus)) counts[vm]++;
+      kept.push({ kind: "pin", cpu, vm });
+    } else if (counts[vm] > 0) {
+      counts[vm]--;
+      kept.push({ kind: "unpin", cpu, vm });
     }
-    return { bits, cpus, vms, events: kept };
-  });
+  }
+  return { bits, cpus, vms, events: kept };
+});
 
 describe("conformance with pinned ids: the step model is the core's pin and unpin", () => {
   for (const { mutant, seed } of [
@@ -355,17 +370,7 @@ describe("conformance with pinned ids: the step model is the core's pin and unpi
       fc.assert(
         fc.property(pinTraceArbitrary, ({ bits, cpus, vms, events }) => {
           const layout = modelLayout(cpus, vms, bits, true);
-          const model: StepModel = {
-            layout,
-            generations: GENERATIONS,
-            puts: true,
-            speculation: false,
-            mutant,
-            exitUnloads: false,
-            flush: "broadcast",
-            trackTlb: true,
-            trackLoaded: true,
-          };
+          const model = sequentialModel(layout, mutant, "broadcast");
           const cores = STRATEGY_NAMES.map((strategy) =>
             createAllocator({ bits, cpus, strategy, mutant }),
           );

@@ -7,7 +7,6 @@ import {
   validateCheckOptions,
 } from "../../../src/check/CheckOptions.js";
 import type { CheckResult } from "../../../src/check/CheckResult.js";
-import { explore } from "../../../src/check/explore.js";
 import {
   type InvariantName,
   PIN_INVARIANTS,
@@ -15,6 +14,7 @@ import {
 } from "../../../src/check/invariants.js";
 import { initialState, modelLayout } from "../../../src/check/ModelLayout.js";
 import { VmidInputError } from "../../../src/core/VmidInputError.js";
+import { checkOnce } from "./_support/checkOnce.js";
 
 /*
  * vmid check --pins: verdicts and shortest counterexamples of the two pin mutants, each
@@ -33,16 +33,7 @@ const PINS: CheckOptions = {
   invariants: defaultInvariants(true),
 };
 
-const explored = new Map<string, CheckResult>();
-function check(config: CheckOptions): CheckResult {
-  const key = JSON.stringify(config);
-  let result = explored.get(key);
-  if (result === undefined) {
-    result = explore(config);
-    explored.set(key, result);
-  }
-  return result;
-}
+const check = checkOnce;
 
 function counterexampleOf(result: CheckResult) {
   assert.equal(result.verdict, "violated");
