@@ -23,6 +23,7 @@ export interface StressCommandOptions {
   readonly vcpus: number;
   readonly events: number;
   readonly putProbability: number;
+  readonly pinProbability: number;
   readonly seed?: number;
   readonly strategy: StrategyName;
   readonly mutant?: MutantName;
@@ -78,6 +79,7 @@ export async function stressCommand(
     vcpusPerVm: trace === undefined ? options.vcpus : 1,
     events: trace?.events ?? options.events,
     putProbability: options.putProbability,
+    pinProbability: options.pinProbability,
     seed: options.seed ?? randomInt(0, 2 ** 32 - 1),
     strategy: options.strategy,
     mutant: options.mutant,

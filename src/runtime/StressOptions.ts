@@ -5,6 +5,7 @@ import {
   requireSeed,
 } from "../_internal/scheduleChecks.js";
 import { MUTANTS, type MutantName } from "../core/Mutant.js";
+import { maxPinned } from "../core/maxPinned.js";
 import { STRATEGY_NAMES, type StrategyName } from "../core/strategies/ReservedLookup.js";
 import { validateConfig } from "../core/validateConfig.js";
 
@@ -27,6 +28,11 @@ export interface StressOptions {
   readonly events: number;
   /** Chance, 0..1, that an event on a CPU in a guest puts the vCPU instead of running one. */
   readonly putProbability: number;
+  /**
+   * Chance, 0..1, that an event is a pin or an unpin instead of a run or put (pinned ids);
+   * 0, the default, makes the same schedules as before pins existed. Generated schedules only.
+   */
+  readonly pinProbability?: number;
   /** Seed of every CPU's schedule, 0..4294967295. */
   readonly seed: number;
   readonly strategy: StrategyName;
@@ -107,9 +113,21 @@ export function validateStressOptions(options: StressOptions): void {
     options.mutant !== "no-put-flush",
     "mutant no-put-flush changes only the deferred flush policy, which vmid stress does not run (it broadcasts); check it with vmid check --flush deferred --mutant no-put-flush",
   );
+  const pins = options.pinProbability ?? 0;
+  requireInput(pins >= 0 && pins <= 1, `pin probability must be from 0 to 1 (got ${pins})`);
   requireInput(
-    options.mutant !== "forget-pinned-map" && options.mutant !== "pinned-before-reserved",
-    `mutant ${options.mutant} changes only runs with pinned ids, which vmid stress does not make; check it with vmid check --pins --cpus 1 --vms 4 --mutant ${options.mutant}`,
+    pins === 0 || options.trace === undefined,
+    "--pin-probability makes generated schedules; a trace's pin events are not replayed by vmid stress",
+  );
+  const pinLimit = maxPinned(2 ** options.bits, cpus);
+  requireInput(
+    pins === 0 || pinLimit > 0,
+    `--pin-probability: bits ${options.bits} on ${cpus} CPUs allow no pins (maxPinned = 2^bits - cpus - 2 = ${pinLimit})`,
+  );
+  requireInput(
+    pins > 0 ||
+      (options.mutant !== "forget-pinned-map" && options.mutant !== "pinned-before-reserved"),
+    `mutant ${options.mutant} changes only runs with pinned ids: add --pin-probability P (or check it with vmid check --pins --cpus 1 --vms 4 --mutant ${options.mutant})`,
   );
   const tlbEntries = cpus * 2 ** options.bits;
   requireInput(
@@ -127,6 +145,7 @@ export function stressCommand(options: StressOptions): string {
     `--vms ${options.vms} --vcpus ${options.vcpusPerVm} --events ${options.events}`,
     `--put-probability ${options.putProbability} --strategy ${options.strategy} --seed ${options.seed}`,
   ];
+  if ((options.pinProbability ?? 0) > 0) parts.push(`--pin-probability ${options.pinProbability}`);
   if (options.mutant !== undefined) parts.push(`--mutant ${options.mutant}`);
   if (!options.tlbModel) parts.push("--no-tlb-model");
   if (options.trace !== undefined) {

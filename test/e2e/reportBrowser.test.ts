@@ -11,7 +11,7 @@ import type { SweepOutput } from "../../src/sim/sweep/SweepOutput.js";
 import { launchBrowser } from "../_support/launchBrowser.js";
 import { repoRoot } from "./_support/runVmid.js";
 
-const CHART_IDS = ["lock-ops", "slow-path-ns", "rollovers", "flushes", "counted-skips"];
+const CHART_IDS = ["lock-ops", "slow-path-ns", "rollovers", "flushes", "counted-skips", "pinned"];
 // Points per chart, from the fixture (see test/unit/report/renderReport.test.ts).
 const CHART_POINTS = [9, 9, 4, 8, 6];
 
