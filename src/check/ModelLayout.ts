@@ -5,6 +5,7 @@ import {
   kptiBitsAtInit,
   kptiBitsAtRollover,
 } from "../core/IdSpace.js";
+import { maxPinned } from "../core/maxPinned.js";
 
 /**
  * A model state is a flat Int32Array. Ids are kept as in the allocator, `generation | idx`
@@ -24,6 +25,10 @@ import {
  * then per CPU, CPU_FIELDS words: pc, vm (of the update in progress), vmid and old (the
  *   update's locals), aux (the rollover's CPU loop index), loaded vm and idx (what VTTBR
  *   holds: the guest the CPU runs, or last ran), tlb (bit (vm - 1) x N + idx per entry)
+ * then pinned ids (always there, all 0 without `pins`, when the packer gives them no bits):
+ *   [pinnedMap] the pinned map (bit i = idx i)
+ *   [pinning]   CPU mask: bit c set while CPU c runs pin(vm) rather than update(vm)
+ *   [pinCount .. pinCount+V)  each VM's pin count (0..MAX_MODEL_PIN_COUNT)
  * ```
  * Locals that are dead are zeroed where the step model knows it: `vm` and `vmid` when the
  * update ends (enterGuest), `old` after the compare-exchange and when the lock is taken,
@@ -59,8 +64,26 @@ export interface ModelLayout {
   readonly reserved: number;
   readonly vmId: number;
   readonly cpuBase: number;
+  /** Whether pin and unpin transitions exist (the pin fields are used). */
+  readonly pins: boolean;
+  /** `maxPinned(N, cpus)`: the most VMs pinned at once. */
+  readonly maxPinned: number;
+  /** Index of the pinned map word. */
+  readonly pinnedMap: number;
+  /** Index of the CPU mask of pins in progress. */
+  readonly pinning: number;
+  /** Index of VM 1's pin count; VM v at `pinCount + v - 1`. */
+  readonly pinCount: number;
   readonly length: number;
 }
+
+/**
+ * The model's bound on a VM's pin count: a CPU starts a pin of a VM only while its count plus
+ * the pins of it in progress is below this. 2 exercises both branches of a pin (the first,
+ * which marks the map, and a nested one, which only counts) and of an unpin (one that leaves
+ * the VM pinned, one that clears it); higher counts only add unpins before the clearing one.
+ */
+export const MAX_MODEL_PIN_COUNT = 2;
 
 export const GENERATION = 0;
 export const BITMAP = 1;
@@ -81,18 +104,25 @@ export const CpuField = {
 } as const;
 export const CPU_FIELDS = 8;
 
-/** The layout of `cpus` CPUs and `vms` VMs with `bits`-bit ids in `space` (VMID by default). */
+/**
+ * The layout of `cpus` CPUs and `vms` VMs with `bits`-bit ids in `space` (VMID by default);
+ * `pins`: with pin transitions.
+ */
 export function modelLayout(
   cpus: number,
   vms: number,
   bits: number,
   space: IdSpace = idSpace(bits),
+  pins = false,
 ): ModelLayout {
   const active = 5;
   const kptiPattern = 0xaaaaaaaa & (2 ** (2 ** bits) - 1);
   const reserved = active + cpus;
   const vmId = reserved + cpus;
   const cpuBase = vmId + vms;
+  const pinnedMap = cpuBase + cpus * CPU_FIELDS;
+  const pinning = pinnedMap + 1;
+  const pinCount = pinning + 1;
   return {
     cpus,
     vms,
@@ -106,7 +136,12 @@ export function modelLayout(
     reserved,
     vmId,
     cpuBase,
-    length: cpuBase + cpus * CPU_FIELDS,
+    pins,
+    maxPinned: maxPinned(2 ** bits, cpus),
+    pinnedMap,
+    pinning,
+    pinCount,
+    length: pinCount + vms,
   };
 }
 

@@ -1,8 +1,8 @@
 import { CanonicalKey } from "./CanonicalKey.js";
-import { type CheckOptions, checkIdSpace, validateCheckOptions } from "./CheckOptions.js";
+import { type CheckOptions, checkModelLayout, validateCheckOptions } from "./CheckOptions.js";
 import type { CheckResult, CheckStats, Counterexample, CounterexampleStep } from "./CheckResult.js";
 import { type InvariantName, violatedInvariant } from "./invariants.js";
-import { initialState, modelLayout } from "./ModelLayout.js";
+import { initialState } from "./ModelLayout.js";
 import { StateStore } from "./StateStore.js";
 import { Action, forEachSuccessor, PC_NAMES, type StepModel, successors } from "./stepModel.js";
 
@@ -27,7 +27,7 @@ export interface CheckHooks {
  */
 export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckResult {
   validateCheckOptions(options);
-  const layout = modelLayout(options.cpus, options.vms, options.bits, checkIdSpace(options));
+  const layout = checkModelLayout(options);
   const model: StepModel = {
     layout,
     generations: options.generations ?? Number.POSITIVE_INFINITY,
@@ -47,7 +47,8 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
           name === "UniqueVMIDPerCPU" ||
           name.startsWith("SameVMID") ||
           name === "LoadedVMIDPerTask" ||
-          name === "PutDropsReservation",
+          name === "PutDropsReservation" ||
+          name === "PinnedIdxExclusive",
       ),
   };
   const started = performance.now();
@@ -79,7 +80,8 @@ export function explore(options: CheckOptions, hooks: CheckHooks = {}): CheckRes
   // state: every buffer is reused, and the successor callback is made once.
   const state = new Int32Array(layout.length);
   const scratch = new Int32Array(layout.length);
-  const perState = layout.cpus * (layout.vms + 2); // scheduler: V updates + put; + speculation
+  // Per CPU: V updates + put, V pins + V unpins with pins; + speculation.
+  const perState = layout.cpus * (layout.vms * (layout.pins ? 3 : 1) + 2);
   const words = packer.words;
   const batchPacked = new Uint32Array(BATCH_STATES * perState * words);
   const batchHashes = new Int32Array(BATCH_STATES * perState);
@@ -195,6 +197,10 @@ function describeAction(action: number, detail: number): string {
       return "put";
     case Action.speculativeFill:
       return `speculative TLB fill for VM ${detail}`;
+    case Action.startPin:
+      return `pin VM ${detail}`;
+    case Action.unpin:
+      return `unpin VM ${detail}`;
     default:
       return PC_NAMES[detail] ?? `pc ${detail}`;
   }

@@ -1,5 +1,5 @@
 import { formatNumber } from "../_internal/formatNumber.js";
-import { CHECK_DEFAULTS, type CheckOptions } from "../check/CheckOptions.js";
+import { type CheckOptions, defaultInvariants } from "../check/CheckOptions.js";
 import type { CheckResult } from "../check/CheckResult.js";
 import { explore } from "../check/explore.js";
 import type { InvariantName } from "../check/invariants.js";
@@ -28,6 +28,7 @@ export interface CheckCommandOptions {
   readonly kpti: boolean;
   /** ASID allocator: CnP's switch to the reserved TTBR0 before the update (`--no-cnp`: off). */
   readonly cnp: boolean;
+  readonly pins?: boolean;
   readonly invariant?: InvariantName[];
   readonly maxStates: number;
   readonly json: boolean;
@@ -64,7 +65,8 @@ export function checkCommand(options: CheckCommandOptions): number {
     exitUnloads: options.exitUnloads || (asid && options.cnp),
     flush: options.flush ?? (asid ? "deferred" : "broadcast"),
     mutant: options.mutant,
-    invariants: options.invariant ?? CHECK_DEFAULTS.invariants,
+    pins: options.pins === true,
+    invariants: options.invariant ?? defaultInvariants(options.pins === true),
     maxStates: options.maxStates,
   };
   const progress = showsProgress(process.stderr, process.env, options.quiet === true)

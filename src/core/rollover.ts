@@ -19,7 +19,9 @@ export function bumpGeneration<Id extends number | bigint>(context: AllocatorCon
 
 /**
  * Step 2: clear the bitmap (under KPTI, the ASID allocator's `set_kpti_asid_bits` instead:
- * every odd idx set); the strategy forgets the previous generation's reservations.
+ * every odd idx set), then add the pinned map (nothing when nothing is pinned: the seed's
+ * clear), so that pinned idx stay taken in the new generation; the strategy forgets the
+ * previous generation's reservations.
  * Under the `deferred` policy, also mark every CPU to flush its TLB (see `flushIfPending`
  * for why the marks come before the per-CPU exchanges).
  */
@@ -27,6 +29,9 @@ export function beginFlushContext<Id extends number | bigint>(context: Allocator
   const memory = context.memory;
   if (kptiBitsAtRollover(memory.space)) setKptiBits(memory.bitmap);
   else clearBitmap(memory.bitmap);
+  if (context.mutant !== "forget-pinned-map") {
+    for (let i = 0; i < memory.bitmap.length; i++) memory.bitmap[i] |= memory.pinnedMap[i];
+  }
   context.lookup.beginRollover(memory);
   if (context.flush === "deferred" && context.mutant !== "no-flush") {
     setAllCpus(memory.flushPending, memory.cpus);

@@ -25,6 +25,7 @@ class PlainMemory implements VmidMemory<number> {
   readonly cpus: number;
   readonly reserved: Float64Array;
   readonly bitmap: Int32Array;
+  readonly pinnedMap: Int32Array;
   readonly lockedWords: Int32Array;
   readonly reservedIndex;
   readonly flushPending: Int32Array;
@@ -32,6 +33,8 @@ class PlainMemory implements VmidMemory<number> {
   private generation: number;
   private denseVmIds: Float64Array;
   private readonly sparseVmIds = new Map<number, number>();
+  /** Pin counts of the pinned VMs only (pins are rare: no per-VM array). */
+  private readonly pinCounts = new Map<number, number>();
   private locked = false;
 
   constructor(bits: number, cpus: number, space: IdSpace) {
@@ -42,6 +45,7 @@ class PlainMemory implements VmidMemory<number> {
     this.reserved = new Float64Array(cpus);
     this.bitmap = new Int32Array(Math.ceil(this.ids.idCount / 32));
     if (kptiBitsAtInit(space)) setKptiBits(this.bitmap);
+    this.pinnedMap = new Int32Array(this.bitmap.length);
     this.lockedWords = new Int32Array(LockedWord.count);
     this.lockedWords[LockedWord.curIdx] = 1;
     const indexSize = reservedIndexSize(cpus);
@@ -94,6 +98,13 @@ class PlainMemory implements VmidMemory<number> {
       this.denseVmIds = grown;
     }
     this.denseVmIds[vm] = v;
+  }
+  loadPinCount(vm: number): number {
+    return this.pinCounts.get(vm) ?? 0;
+  }
+  storePinCount(vm: number, count: number): void {
+    if (count === 0) this.pinCounts.delete(vm);
+    else this.pinCounts.set(vm, count);
   }
   lock(): void {
     if (this.locked) throw new Error("internal error: the allocator lock is already held");

@@ -56,6 +56,7 @@ class SharedMemoryView implements SharedMemory {
   readonly layout: SharedLayout;
   readonly reserved: BigInt64Array;
   readonly bitmap: Int32Array;
+  readonly pinnedMap: Int32Array;
   readonly lockedWords: Int32Array;
   readonly reservedIndex: ReservedIndexSlots;
   readonly flushPending: Int32Array;
@@ -63,6 +64,7 @@ class SharedMemoryView implements SharedMemory {
   private readonly words: Int32Array;
   private readonly activeBase: number;
   private readonly vmIdBase: number;
+  private readonly pinCountBase: number;
   private readonly vmCapacity: number;
   private readonly sampleMask: number;
   private acquisitions = 0;
@@ -82,9 +84,14 @@ class SharedMemoryView implements SharedMemory {
     this.activeBase = layout.activeBase;
     if (layout.activeStride !== 8) throw new Error("internal error: active stride must be 8 slots");
     this.vmIdBase = layout.vmIdBase;
+    this.pinCountBase = layout.pinCountBase;
     this.vmCapacity = layout.vmCapacity;
     this.reserved = this.big.subarray(layout.reservedBase, layout.reservedBase + layout.cpus);
     this.bitmap = this.words.subarray(layout.bitmapBase, layout.bitmapBase + layout.bitmapWords);
+    this.pinnedMap = this.words.subarray(
+      layout.pinnedMapBase,
+      layout.pinnedMapBase + layout.bitmapWords,
+    );
     this.lockedWords = this.words.subarray(
       layout.lockedWordsBase,
       layout.lockedWordsBase + LockedWord.count,
@@ -140,6 +147,16 @@ class SharedMemoryView implements SharedMemory {
   storeVmId(vm: number, v: bigint): void {
     if (vm > this.vmCapacity) throwBeyondCapacity(vm, this.vmCapacity);
     Atomics.store(this.big, this.vmIdBase + vm - 1, v);
+  }
+
+  // Pin counts are read and written only under the lock, which orders every access.
+  loadPinCount(vm: number): number {
+    if (vm > this.vmCapacity) throwBeyondCapacity(vm, this.vmCapacity);
+    return this.words[this.pinCountBase + vm - 1];
+  }
+  storePinCount(vm: number, count: number): void {
+    if (vm > this.vmCapacity) throwBeyondCapacity(vm, this.vmCapacity);
+    this.words[this.pinCountBase + vm - 1] = count;
   }
 
   lock(): void {

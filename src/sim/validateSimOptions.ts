@@ -1,5 +1,6 @@
 import { requireInput } from "../_internal/requireInput.js";
 import { FLUSH_POLICIES } from "../core/FlushPolicy.js";
+import { maxPinned } from "../core/maxPinned.js";
 import { STRATEGY_NAMES } from "../core/strategies/ReservedLookup.js";
 import { validateConfig } from "../core/validateConfig.js";
 import { describeRange, inRange } from "./NumberRange.js";
@@ -34,6 +35,7 @@ export const SIM_DEFAULTS: SimOptions = Object.freeze({
   zipfSkew: 1,
   put: true,
   nested: false,
+  pinned: 0,
   policies: Object.freeze(
     STRATEGY_NAMES.flatMap((strategy) =>
       FLUSH_POLICIES.map((flush): Policy => Object.freeze({ strategy, flush })),
@@ -82,6 +84,11 @@ export function validateSimOptions(
       `${nameOf(option)} must be true or false (got ${String(options[option])})`,
     );
   }
+  const pinLimit = Math.max(0, Math.min(options.vms, maxPinned(2 ** options.bits, options.cpus)));
+  requireInput(
+    options.pinned <= pinLimit,
+    `${nameOf("pinned")} must be at most min(vms, 2^bits - cpus - 2) = ${pinLimit} (got ${options.pinned})`,
+  );
   validatePolicies(options.policies);
 }
 

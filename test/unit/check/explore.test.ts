@@ -24,6 +24,7 @@ import {
 import { Action, PC_NAMES, Pc, type StepModel } from "../../../src/check/stepModel.js";
 import { VmidInputError } from "../../../src/core/VmidInputError.js";
 import { seeded } from "../../_support/seeded.js";
+import { checkOnce } from "./_support/checkOnce.js";
 import {
   allSuccessors,
   relabelVms,
@@ -45,16 +46,7 @@ function options(overrides: Partial<CheckOptions> = {}): CheckOptions {
 }
 
 /** Each configuration is explored once, however many tests read its result. */
-const explored = new Map<string, CheckResult>();
-function check(config: CheckOptions): CheckResult {
-  const key = JSON.stringify(config);
-  let result = explored.get(key);
-  if (result === undefined) {
-    result = explore(config);
-    explored.set(key, result);
-  }
-  return result;
-}
+const check = checkOnce;
 
 /**
  * The invariants the correct algorithm keeps. LoadedVMIDPerTask (the TLA+ model's
