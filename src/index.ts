@@ -36,7 +36,7 @@ export {
   setKptiBits,
   usableIdCount,
 } from "./core/IdSpace.js";
-export { maxPinned } from "./core/maxPinned.js";
+export { maxPinned, maxPinnedIn } from "./core/maxPinned.js";
 export { newVmid } from "./core/newVmid.js";
 export { numberIds } from "./core/numberIds.js";
 export type { PinFailure, PinResult } from "./core/PinResult.js";

@@ -1,8 +1,14 @@
 import { requireInput } from "../_internal/requireInput.js";
 import { FLUSH_POLICIES, type FlushPolicy } from "../core/FlushPolicy.js";
-import { type AllocatorName, type IdSpace, idSpace, usableIdCount } from "../core/IdSpace.js";
+import {
+  type AllocatorName,
+  availableIdCount,
+  type IdSpace,
+  idSpace,
+  usableIdCount,
+} from "../core/IdSpace.js";
 import { MUTANTS, type MutantName } from "../core/Mutant.js";
-import { maxPinned } from "../core/maxPinned.js";
+import { maxPinnedIn } from "../core/maxPinned.js";
 import { INVARIANT_NAMES, type InvariantName, PIN_INVARIANTS } from "./invariants.js";
 import { type ModelLayout, modelLayout } from "./ModelLayout.js";
 
@@ -41,7 +47,7 @@ export interface CheckOptions {
   readonly flush: FlushPolicy;
   /**
    * Whether idle CPUs may pin and unpin VMs (pinned ids, see stepModel's pinLock); needs
-   * `maxPinned = 2^bits - cpus - 2` of at least 1. Off by default.
+   * `maxPinned = N - cpus - 2` of at least 1 (N = 2^bits, halved under KPTI). Off by default.
    */
   readonly pins?: boolean;
   readonly mutant?: MutantName;
@@ -159,10 +165,10 @@ export function validateCheckOptions(options: CheckOptions): void {
     options.mutant !== "no-put-flush" || options.flush === "deferred",
     "mutant no-put-flush changes only the deferred flush policy: add --flush deferred",
   );
-  const pinLimit = maxPinned(2 ** bits, cpus);
+  const pinLimit = maxPinnedIn(space, cpus);
   requireInput(
     options.pins !== true || pinLimit > 0,
-    `--pins: bits ${bits} on ${cpus} CPUs allow no pins (maxPinned = 2^bits - cpus - 2 = ${pinLimit}): need 2^bits - cpus - 2 >= 1`,
+    `--pins: bits ${bits} on ${cpus} CPUs${space.kpti ? " with KPTI" : ""} allow no pins (maxPinned = N - cpus - 2 = ${availableIdCount(space)} - ${cpus} - 2 = ${pinLimit}): need N - cpus - 2 >= 1, N = 2^bits${space.kpti ? " / 2 under KPTI" : ""}`,
   );
   requireInput(
     options.pins === true ||

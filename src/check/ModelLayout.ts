@@ -5,7 +5,7 @@ import {
   kptiBitsAtInit,
   kptiBitsAtRollover,
 } from "../core/IdSpace.js";
-import { maxPinned } from "../core/maxPinned.js";
+import { maxPinnedIn } from "../core/maxPinned.js";
 
 /**
  * A model state is a flat Int32Array. Ids are kept as in the allocator, `generation | idx`
@@ -66,7 +66,7 @@ export interface ModelLayout {
   readonly cpuBase: number;
   /** Whether pin and unpin transitions exist (the pin fields are used). */
   readonly pins: boolean;
-  /** `maxPinned(N, cpus)`: the most VMs pinned at once. */
+  /** `maxPinned(N, cpus)`, N halved under KPTI: the most VMs pinned at once. */
   readonly maxPinned: number;
   /** Index of the pinned map word. */
   readonly pinnedMap: number;
@@ -137,7 +137,7 @@ export function modelLayout(
     vmId,
     cpuBase,
     pins,
-    maxPinned: maxPinned(2 ** bits, cpus),
+    maxPinned: maxPinnedIn(space, cpus),
     pinnedMap,
     pinning,
     pinCount,

@@ -6,7 +6,7 @@ import { testBit } from "./bitmap.js";
 import { FLUSH_POLICIES, type FlushPolicy } from "./FlushPolicy.js";
 import type { IdSpace, IdSpaceOptions } from "./IdSpace.js";
 import { MUTANTS, type MutantName } from "./Mutant.js";
-import { maxPinned } from "./maxPinned.js";
+import { maxPinnedIn } from "./maxPinned.js";
 import type { PinResult } from "./PinResult.js";
 import { pinVmid, unpinVmid } from "./pinVmid.js";
 import { STRATEGY_NAMES, type StrategyName } from "./strategies/ReservedLookup.js";
@@ -266,7 +266,7 @@ export function createAllocatorContext<Id extends number | bigint>(
     onFlush: options.onFlush,
     flush: flushPolicyOf(options, memory.space),
     onLocalFlush: options.onLocalFlush,
-    maxPinned: maxPinned(memory.ids.idCount, memory.cpus),
+    maxPinned: maxPinnedIn(memory.space, memory.cpus),
     mutant: options.mutant,
   };
 }

@@ -4,9 +4,9 @@ import {
   requirePutProbability,
   requireSeed,
 } from "../_internal/scheduleChecks.js";
-import type { AllocatorName } from "../core/IdSpace.js";
+import { type AllocatorName, availableIdCount } from "../core/IdSpace.js";
 import { MUTANTS, type MutantName } from "../core/Mutant.js";
-import { maxPinned } from "../core/maxPinned.js";
+import { maxPinnedIn } from "../core/maxPinned.js";
 import { STRATEGY_NAMES, type StrategyName } from "../core/strategies/ReservedLookup.js";
 import { validateConfig } from "../core/validateConfig.js";
 
@@ -137,10 +137,10 @@ export function validateStressOptions(options: StressOptions): void {
     pins === 0 || options.trace === undefined,
     "--pin-probability makes generated schedules; a trace's pin events are not replayed by vmid stress",
   );
-  const pinLimit = maxPinned(2 ** options.bits, cpus);
+  const pinLimit = maxPinnedIn(space, cpus);
   requireInput(
     pins === 0 || pinLimit > 0,
-    `--pin-probability: bits ${options.bits} on ${cpus} CPUs allow no pins (maxPinned = 2^bits - cpus - 2 = ${pinLimit})`,
+    `--pin-probability: bits ${options.bits} on ${cpus} CPUs${space.kpti ? " with KPTI" : ""} allow no pins (maxPinned = N - cpus - 2 = ${availableIdCount(space)} - ${cpus} - 2 = ${pinLimit})`,
   );
   requireInput(
     pins > 0 ||

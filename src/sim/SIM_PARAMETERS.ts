@@ -104,7 +104,8 @@ export const SIM_PARAMETERS = {
   pinned: {
     flag: "--pinned",
     placeholder: "P",
-    meaning: "pinned ids: the first P VMs keep their VMID pinned, P <= min(V, 2^B - N - 2)",
+    meaning:
+      "pinned ids: the first P VMs keep their VMID pinned, P <= min(V, 2^B - N - 2), 2^B halved under --kpti",
     range: { integer: true, min: 0, max: 1_000_000 },
   },
   allocator: {

@@ -47,7 +47,8 @@ export interface SimOptions {
   /**
    * Pinned ids: the VMs in the first `pinned` slots keep their own stage-2 context pinned (as
    * for a device sharing the VM's VMID) for the whole run; a churned-out pinned VM's pin passes
-   * to the VM replacing it. 0..min(vms, maxPinned), maxPinned = 2^bits - cpus - 2.
+   * to the VM replacing it. 0..min(vms, maxPinned), maxPinned = 2^bits - cpus - 2
+   * (2^bits halved under KPTI).
    */
   readonly pinned: number;
   /** The allocator configurations to compare, each over the same workload; at least one. */

@@ -1,6 +1,7 @@
 import { requireInput } from "../_internal/requireInput.js";
 import { FLUSH_POLICIES } from "../core/FlushPolicy.js";
-import { maxPinned } from "../core/maxPinned.js";
+import { availableIdCount } from "../core/IdSpace.js";
+import { maxPinnedIn } from "../core/maxPinned.js";
 import { STRATEGY_NAMES } from "../core/strategies/ReservedLookup.js";
 import { validateConfig } from "../core/validateConfig.js";
 import { describeRange, inRange } from "./NumberRange.js";
@@ -84,10 +85,10 @@ export function validateSimOptions(
       `${nameOf(option)} must be true or false (got ${String(options[option])})`,
     );
   }
-  const pinLimit = Math.max(0, Math.min(options.vms, maxPinned(2 ** options.bits, options.cpus)));
+  const pinLimit = Math.max(0, Math.min(options.vms, maxPinnedIn(space, options.cpus)));
   requireInput(
     options.pinned <= pinLimit,
-    `${nameOf("pinned")} must be at most min(vms, 2^bits - cpus - 2) = ${pinLimit} (got ${options.pinned})`,
+    `${nameOf("pinned")} must be at most min(vms, N - cpus - 2) = ${pinLimit} (N = ${availableIdCount(space)}: 2^bits, halved under KPTI) (got ${options.pinned})`,
   );
   validatePolicies(options.policies);
 }

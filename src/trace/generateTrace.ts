@@ -8,8 +8,8 @@ import {
   requireSeed,
 } from "../_internal/scheduleChecks.js";
 import { zipfSampler } from "../_internal/zipfSampler.js";
-import type { AllocatorName } from "../core/IdSpace.js";
-import { maxPinned } from "../core/maxPinned.js";
+import { type AllocatorName, idSpace } from "../core/IdSpace.js";
+import { maxPinnedIn } from "../core/maxPinned.js";
 import { validateConfig } from "../core/validateConfig.js";
 
 /** Options of a generated trace. */
@@ -92,7 +92,10 @@ export function* generateTrace(options: TraceGenOptions): Generator<string> {
   const lastCpu = options.cpus - 1;
   let text = `# ${traceGenCommand(options)}\n# trace format v1\nbits ${options.bits}\ncpus ${options.cpus}\n`;
   const pinProbability = options.pinProbability ?? 0;
-  const pinLimit = maxPinned(2 ** options.bits, options.cpus);
+  const pinLimit = maxPinnedIn(
+    idSpace(options.bits, { allocator: options.allocator, kpti: options.kpti }),
+    options.cpus,
+  );
   const pinCounts = new Map<number, number>();
   const pinnedVms: number[] = [];
   for (let event = 0; event < options.events; event++) {

@@ -47,7 +47,7 @@ export function addCheckCommand(program: Command, setExit: SetExit): void {
     )
     .option(
       "--pins",
-      "idle CPUs may also pin and unpin VMs (pinned ids; needs 2^B - N - 2 >= 1), and the " +
+      "idle CPUs may also pin and unpin VMs (pinned ids; needs 2^B - N - 2 >= 1, 2^B halved under --kpti), and the " +
         "pin invariants are checked by default",
       false,
     )

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { createAllocator, createAllocatorOver } from "../../../src/core/createAllocator.js";
-import { maxPinned } from "../../../src/core/maxPinned.js";
+import { idSpace } from "../../../src/core/IdSpace.js";
+import { maxPinned, maxPinnedIn } from "../../../src/core/maxPinned.js";
 import { VmidInputError } from "../../../src/core/VmidInputError.js";
 import { createSharedMemory } from "../../../src/mem/sharedMemory.js";
 import { BACKENDS } from "../../_support/traces.js";
@@ -19,6 +20,27 @@ describe("maxPinned", () => {
     assert.equal(maxPinned(256, 4), 250);
     // The caller passes the usable count: 16 ids in pairs are 8 usable, 8 - 2 - 2 = 4.
     assert.equal(maxPinned(8, 2), 4);
+  });
+
+  test("of an id space: N = 2^bits, halved under KPTI (asids_update_limit)", () => {
+    // bits 4, 2 CPUs: 16 - 2 - 2 = 12 for either allocator without KPTI.
+    assert.equal(maxPinnedIn(idSpace(4), 2), 12);
+    assert.equal(maxPinnedIn(idSpace(4, { allocator: "asid" }), 2), 12);
+    // KPTI: 16 ids in pairs, N = 8: 8 - 2 - 2 = 4.
+    assert.equal(maxPinnedIn(idSpace(4, { allocator: "asid", kpti: true }), 2), 4);
+    // bits 3 with KPTI on 2 CPUs: N = 4, 4 - 2 - 2 = 0: no pins.
+    assert.equal(maxPinnedIn(idSpace(3, { allocator: "asid", kpti: true }), 2), 0);
+  });
+
+  test("the allocator's limit: halved under KPTI", () => {
+    const kpti = createAllocator({ bits: 4, cpus: 2, allocator: "asid", kpti: true });
+    assert.equal(kpti.pinSnapshot().maxPinned, 4);
+    const plain = createAllocator({ bits: 4, cpus: 2, allocator: "asid" });
+    assert.equal(plain.pinSnapshot().maxPinned, 12);
+    // bits 3, 1 CPU, KPTI: N = 4, maxPinned 1; a second VM's pin fails at the limit.
+    const small = createAllocator({ bits: 3, cpus: 1, allocator: "asid", kpti: true });
+    assert.equal(small.pin(1).pinned, true);
+    assert.deepEqual(small.pin(2), { pinned: false, reason: "limit-reached", maxPinned: 1 });
   });
 });
 
