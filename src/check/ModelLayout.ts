@@ -26,7 +26,7 @@ import { maxPinnedIn } from "../core/maxPinned.js";
  *   update's locals), aux (the rollover's CPU loop index), loaded vm and idx (what VTTBR
  *   holds: the guest the CPU runs, or last ran), tlb (bit (vm - 1) x N + idx per entry)
  * then pinned ids (always there, all 0 without `pins`, when the packer gives them no bits):
- *   [pinnedMap] the pinned map (bit i = idx i)
+ *   [pinnedMap] the pinned map (bit i = idx i; under KPTI every odd idx too)
  *   [pinning]   CPU mask: bit c set while CPU c runs pin(vm) rather than update(vm)
  *   [pinCount .. pinCount+V)  each VM's pin count (0..MAX_MODEL_PIN_COUNT)
  * ```
@@ -53,8 +53,17 @@ export interface ModelLayout {
   readonly generationStep: number;
   /** The bitmap at init: 0, or the KPTI pattern (every odd idx) for the ASID allocator. */
   readonly initialBitmap: number;
-  /** The bitmap a rollover starts from: 0, or the KPTI pattern under KPTI. */
+  /**
+   * The bitmap a rollover starts from without pins (or under the forget-pinned-map mutant):
+   * 0, or the KPTI pattern under KPTI. With pins a rollover copies the pinned map, which
+   * starts as `initialPinnedMap`.
+   */
   readonly rolloverBitmap: number;
+  /**
+   * The pinned map at init: with pins under KPTI the KPTI pattern (`asids_update_limit()`
+   * sets it in the pinned map, so a rollover's copy keeps every odd idx taken), else 0.
+   */
+  readonly initialPinnedMap: number;
   /**
    * Bits of a TLB word that can be set: bit (vm - 1) x N + idx per entry, so vms x N; under
    * KPTI one less, as only even idx are handed out and the top bit (odd idx N - 1) stays 0.
@@ -131,6 +140,7 @@ export function modelLayout(
     generationStep: generationStep(space),
     initialBitmap: kptiBitsAtInit(space) ? kptiPattern : 0,
     rolloverBitmap: kptiBitsAtRollover(space) ? kptiPattern : 0,
+    initialPinnedMap: pins && kptiBitsAtRollover(space) ? kptiPattern : 0,
     tlbWidth: space.kpti ? vms * 2 ** bits - 1 : vms * 2 ** bits,
     active,
     reserved,
@@ -145,10 +155,14 @@ export function modelLayout(
   };
 }
 
-/** The initial state: generation 1, the initial bitmap, curIdx 1, everything else 0. */
+/**
+ * The initial state: generation 1, the initial bitmap and pinned map, curIdx 1, everything
+ * else 0.
+ */
 export function initialState(layout: ModelLayout): Int32Array {
   const state = new Int32Array(layout.length);
   state[BITMAP] = layout.initialBitmap;
+  state[layout.pinnedMap] = layout.initialPinnedMap;
   state[GENERATION] = 1;
   state[CUR_IDX] = 1;
   return state;

@@ -39,7 +39,10 @@ export interface DecodedState {
   /** VM v's id at index v - 1. */
   readonly vmIds: readonly string[];
   readonly cpus: readonly DecodedCpu[];
-  /** With pins only: the pinned map's idx, ascending, and VM v's pin count at index v - 1. */
+  /**
+   * With pins only: the pinned VMs' idx (the pinned map but the KPTI pattern), ascending, and
+   * VM v's pin count at index v - 1.
+   */
   readonly pinnedIdx?: readonly number[];
   readonly pinCounts?: readonly number[];
 }
@@ -84,7 +87,7 @@ export function decodeState(layout: ModelLayout, state: Int32Array): DecodedStat
   const pins = layout.pins
     ? {
         pinnedIdx: Array.from({ length: n }, (_, i) => i).filter(
-          (i) => state[layout.pinnedMap] & (1 << i),
+          (i) => state[layout.pinnedMap] & ~layout.initialPinnedMap & (1 << i),
         ),
         pinCounts: Array.from(state.subarray(layout.pinCount, layout.pinCount + layout.vms)),
       }

@@ -262,7 +262,8 @@ const HOLDS: Record<InvariantName, Predicate> = {
    * from 0 to 1 only together with setting its idx in the pinned map (pinLock, pinPublish),
    * and the bit is cleared only when the count goes back to 0 (unpin). So if a pinned VM's
    * idx changed from i to j, the first state after the change breaks this predicate: either
-   * j is not in the map, or it is there for another pinned VM and two pinned VMs share j.
+   * j is not in the map, or it is there for another pinned VM and two pinned VMs share j
+   * (or, under KPTI, j is odd: one of the pattern's idx, which no VM may hold).
    */
   PinnedIdxKept(layout, s) {
     const n = layout.idCount;
@@ -273,7 +274,11 @@ const HOLDS: Record<InvariantName, Predicate> = {
       if ((seen & bit) !== 0) return false;
       seen |= bit;
     }
-    return seen === s[layout.pinnedMap];
+    // Under KPTI the map also holds the KPTI pattern's odd idx, which no VM holds.
+    return (
+      (seen & layout.initialPinnedMap) === 0 &&
+      (seen | layout.initialPinnedMap) === s[layout.pinnedMap]
+    );
   },
   /*
    * "No other VM ever holds a pinned idx in any generation": a VM's id can carry an idx of an

@@ -288,9 +288,10 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
     case Pc.bumpGeneration:
       if (s[GENERATION] >= model.generations) return false;
       s[GENERATION]++;
-      // Empty, or under KPTI every odd idx set; then the pinned idx (unless the mutant forgets).
+      // set_reserved_asid_bits: a copy of the pinned map (under KPTI it holds every odd idx);
+      // without pins, or when the mutant forgets the pinned map: empty, or the KPTI pattern.
       s[BITMAP] =
-        layout.rolloverBitmap | (mutant === "forget-pinned-map" ? 0 : s[layout.pinnedMap]);
+        layout.pins && mutant !== "forget-pinned-map" ? s[layout.pinnedMap] : layout.rolloverBitmap;
       if (model.flush === "deferred" && mutant !== "no-flush")
         s[FLUSH_PENDING] = (1 << layout.cpus) - 1;
       s[base + CpuField.aux] = 0;

@@ -103,7 +103,10 @@ export interface PinSnapshot {
   readonly maxPinned: number;
   /** How many VMs are pinned. */
   readonly pinnedCount: number;
-  /** The indices set in the pinned map, ascending. */
+  /**
+   * The pinned VMs' indices, ascending: the pinned map's idx but the KPTI pattern's odd ones,
+   * which it also holds under KPTI.
+   */
   readonly pinnedIdx: readonly number[];
 }
 
@@ -213,7 +216,8 @@ class Allocator<Id extends number | bigint> implements VmidAllocator<Id> {
   pinSnapshot(): PinSnapshot {
     const memory = this.memory;
     const pinnedIdx: number[] = [];
-    for (let idx = 0; idx < memory.ids.idCount; idx++)
+    const step = memory.space.kpti ? 2 : 1; // under KPTI only even idx are ever pinned
+    for (let idx = 0; idx < memory.ids.idCount; idx += step)
       if (testBit(memory.pinnedMap, idx)) pinnedIdx.push(idx);
     return {
       maxPinned: this.context.maxPinned,

@@ -5,6 +5,7 @@ import {
   type IdSpaceOptions,
   idSpace,
   kptiBitsAtInit,
+  kptiBitsAtRollover,
   setKptiBits,
 } from "../core/IdSpace.js";
 import { numberIds } from "../core/numberIds.js";
@@ -46,6 +47,9 @@ class PlainMemory implements VmidMemory<number> {
     this.bitmap = new Int32Array(Math.ceil(this.ids.idCount / 32));
     if (kptiBitsAtInit(space)) setKptiBits(this.bitmap);
     this.pinnedMap = new Int32Array(this.bitmap.length);
+    // Under KPTI the pinned map holds every odd idx (asids_update_limit), so that a rollover,
+    // which copies it, keeps them out of allocation.
+    if (kptiBitsAtRollover(space)) setKptiBits(this.pinnedMap);
     this.lockedWords = new Int32Array(LockedWord.count);
     this.lockedWords[LockedWord.curIdx] = 1;
     const indexSize = reservedIndexSize(cpus);

@@ -5,6 +5,7 @@ import {
   type IdSpace,
   type IdSpaceOptions,
   kptiBitsAtInit,
+  kptiBitsAtRollover,
   setKptiBits,
 } from "../core/IdSpace.js";
 import { VmidInputError } from "../core/VmidInputError.js";
@@ -207,9 +208,11 @@ export function createSharedMemory(
   const buffer = new SharedArrayBuffer(layout.byteLength);
   const view = new SharedMemoryView(buffer, layout, options);
   // Initial state: the first generation, curIdx 1, empty reserved index, the bitmap empty or
-  // (the ASID allocator) with the KPTI pattern; everything else is 0.
+  // (the ASID allocator) with the KPTI pattern, the pinned map empty or (under KPTI, as
+  // asids_update_limit sets it) with the KPTI pattern; everything else is 0.
   view.storeGeneration(view.ids.firstGeneration);
   if (kptiBitsAtInit(space)) setKptiBits(view.bitmap);
+  if (kptiBitsAtRollover(space)) setKptiBits(view.pinnedMap);
   view.lockedWords[LockedWord.curIdx] = 1;
   view.reservedIndex.next.fill(-1);
   return view;

@@ -14,7 +14,7 @@ import {
 import { Pc, type StepModel } from "../../../src/check/stepModel.js";
 import { createAllocator, type VmidAllocator } from "../../../src/core/createAllocator.js";
 import type { FlushPolicy } from "../../../src/core/FlushPolicy.js";
-import { type IdSpaceOptions, idSpace } from "../../../src/core/IdSpace.js";
+import { availableIdCount, type IdSpaceOptions, idSpace } from "../../../src/core/IdSpace.js";
 import { MUTANT_NAMES, type MutantName } from "../../../src/core/Mutant.js";
 import { maxPinned } from "../../../src/core/maxPinned.js";
 import { STRATEGY_NAMES, type StrategyName } from "../../../src/core/strategies/ReservedLookup.js";
@@ -419,123 +419,158 @@ type PinEvent =
   | { readonly kind: "pin"; readonly cpu: number; readonly vm: number }
   | { readonly kind: "unpin"; readonly cpu: number; readonly vm: number };
 
-const pinTraceArbitrary = rawTraceArbitrary([
-  "run",
-  "run",
-  "run",
-  "put",
-  "pin",
-  "pin",
-  "unpin",
-]).map(({ bits, cpuDraw, vmDraw, events }) => {
-  const ids = 2 ** bits;
-  const cpus = bits === 2 ? 1 : 1 + (cpuDraw % 4);
-  const vms = 1 + (vmDraw % Math.min(8, Math.floor(31 / ids)));
-  const running = new Array<boolean>(cpus).fill(false);
-  const counts = new Array<number>(vms + 1).fill(0);
-  const kept: PinEvent[] = [];
-  for (const raw of events) {
-    const cpu = raw.cpu % cpus;
-    const vm = 1 + (raw.vm % vms);
-    if (raw.kind === "run") {
-      kept.push({ kind: "run", cpu, vm });
-      running[cpu] = true;
-    } else if (raw.kind === "put") {
-      if (running[cpu]) kept.push({ kind: "put", cpu });
-      running[cpu] = false;
-    } else if (raw.kind === "pin") {
-      if (counts[vm] >= MAX_MODEL_PIN_COUNT) continue;
-      const pinned = counts.filter((count) => count > 0).length;
-      if (counts[vm] > 0 || pinned < maxPinned(ids, cpus)) counts[vm]++;
-      kept.push({ kind: "pin", cpu, vm });
-    } else if (counts[vm] > 0) {
-      counts[vm]--;
-      kept.push({ kind: "unpin", cpu, vm });
+/**
+ * Pin traces for the id space `space` (the VMID allocator by default). Its N
+ * (availableIdCount: 2^bits, halved under KPTI) sets the CPUs: 1..min(4, N - 3), so that
+ * maxPinned = N - cpus - 2 >= 1; under KPTI 2-bit ids (N = 2) cannot hold a CPU and are drawn
+ * as 3-bit ones (N = 4, 1 CPU), and a VM more fits the model's TLB word (its top bit, odd idx
+ * N - 1, is never set). The ASID allocator has no put: its traces have none.
+ */
+function pinTraceArbitrary(space: IdSpaceOptions = {}) {
+  const kinds = ["run", "run", "run", "put", "pin", "pin", "unpin"] as const;
+  return rawTraceArbitrary(kinds).map(({ bits: drawnBits, cpuDraw, vmDraw, events }) => {
+    const bits = space.kpti === true ? Math.max(3, drawnBits) : drawnBits;
+    const ids = 2 ** bits;
+    const n = availableIdCount(idSpace(bits, space));
+    const cpus = 1 + (cpuDraw % Math.min(4, n - 3));
+    const vms = 1 + (vmDraw % Math.min(8, Math.floor((space.kpti === true ? 32 : 31) / ids)));
+    const running = new Array<boolean>(cpus).fill(false);
+    const counts = new Array<number>(vms + 1).fill(0);
+    const kept: PinEvent[] = [];
+    for (const raw of events) {
+      const cpu = raw.cpu % cpus;
+      const vm = 1 + (raw.vm % vms);
+      if (raw.kind === "run") {
+        kept.push({ kind: "run", cpu, vm });
+        running[cpu] = true;
+      } else if (raw.kind === "put") {
+        if (running[cpu] && space.allocator !== "asid") kept.push({ kind: "put", cpu });
+        running[cpu] = false;
+      } else if (raw.kind === "pin") {
+        if (counts[vm] >= MAX_MODEL_PIN_COUNT) continue;
+        const pinned = counts.filter((count) => count > 0).length;
+        if (counts[vm] > 0 || pinned < maxPinned(n, cpus)) counts[vm]++;
+        kept.push({ kind: "pin", cpu, vm });
+      } else if (counts[vm] > 0) {
+        counts[vm]--;
+        kept.push({ kind: "unpin", cpu, vm });
+      }
     }
-  }
-  return { bits, cpus, vms, events: kept };
-});
+    return { bits, cpus, vms, events: kept };
+  });
+}
+
+/*
+ * The id spaces pins are compared on: the VMID allocator (broadcast flush, puts), and the ASID
+ * allocator (deferred flush, no put) without and with KPTI. Under KPTI the pinned map holds
+ * every odd idx from init (asids_update_limit) and a rollover copies it: the pinned map, the
+ * bitmap after every rollover and maxPinned (N halved) are all compared below.
+ */
+const PIN_SPACES: readonly {
+  readonly label: string;
+  readonly space: IdSpaceOptions;
+  readonly seed: number;
+}[] = [
+  { label: "", space: {}, seed: 7341 },
+  { label: "ASID allocator, ", space: { allocator: "asid" }, seed: 7351 },
+  { label: "ASID allocator with KPTI, ", space: { allocator: "asid", kpti: true }, seed: 7361 },
+];
 
 describe("conformance with pinned ids: the step model is the core's pin and unpin", () => {
-  for (const { mutant, seed } of [
-    { mutant: undefined, seed: 7341 },
-    { mutant: "forget-pinned-map", seed: 7342 },
-    { mutant: "pinned-before-reserved", seed: 7343 },
-  ] as const) {
-    const name = mutant === undefined ? "the correct algorithm" : `mutant ${mutant}`;
-    test(`${name}: same results and state as the core after every event (seed ${seed})`, () => {
-      let pins = 0;
-      let failures = 0;
-      let pinnedKeeps = 0;
-      fc.assert(
-        fc.property(pinTraceArbitrary, ({ bits, cpus, vms, events }) => {
-          const layout = modelLayout(cpus, vms, bits, idSpace(bits), true);
-          const model = sequentialModel(layout, mutant, "broadcast");
-          const cores = STRATEGY_NAMES.map((strategy) =>
-            createAllocator({ bits, cpus, strategy, mutant }),
-          );
-          let state = initialState(layout);
-          for (const [at, event] of events.entries()) {
-            const where = `event ${at} (${JSON.stringify(event)})`;
-            let run: { state: Int32Array; cut: boolean };
-            if (event.kind === "run") run = runUpdate(model, state, event.cpu, event.vm);
-            else if (event.kind === "put")
-              run = { state: runPut(model, state, event.cpu), cut: false };
-            else if (event.kind === "unpin")
-              run = { state: runUnpin(model, state, event.cpu, event.vm), cut: false };
-            else run = runPin(model, state, event.cpu, event.vm);
-            if (run.cut) return; // the model's generation bound: the rest is not compared
-            const countBefore = state[layout.pinCount + (event.kind === "put" ? 0 : event.vm - 1)];
-            state = run.state;
-            for (const core of cores) {
-              if (event.kind === "run") {
+  for (const { label, space, seed: firstSeed } of PIN_SPACES)
+    for (const [i, mutant] of [undefined, "forget-pinned-map", "pinned-before-reserved"].entries())
+      pinConformance(label, space, mutant as MutantName | undefined, firstSeed + i);
+});
+
+/** One pin conformance test: 300 traces in `space` under `mutant`, from `seed`. */
+function pinConformance(
+  label: string,
+  space: IdSpaceOptions,
+  mutant: MutantName | undefined,
+  seed: number,
+): void {
+  const asid = space.allocator === "asid";
+  const name = `${label}${mutant === undefined ? "the correct algorithm" : `mutant ${mutant}`}`;
+  test(`${name}: same results and state as the core after every event (seed ${seed})`, () => {
+    let pins = 0;
+    let failures = 0;
+    let pinnedKeeps = 0;
+    fc.assert(
+      fc.property(pinTraceArbitrary(space), ({ bits, cpus, vms, events }) => {
+        const layout = modelLayout(cpus, vms, bits, idSpace(bits, space), true);
+        const model = sequentialModel(layout, mutant, asid ? "deferred" : "broadcast", !asid);
+        const cores = STRATEGY_NAMES.map((strategy) =>
+          createAllocator({ bits, cpus, strategy, mutant, ...space }),
+        );
+        let state = initialState(layout);
+        for (const [at, event] of events.entries()) {
+          const where = `event ${at} (${JSON.stringify(event)})`;
+          let run: { state: Int32Array; cut: boolean };
+          if (event.kind === "run") run = runUpdate(model, state, event.cpu, event.vm);
+          else if (event.kind === "put")
+            run = { state: runPut(model, state, event.cpu), cut: false };
+          else if (event.kind === "unpin")
+            run = { state: runUnpin(model, state, event.cpu, event.vm), cut: false };
+          else run = runPin(model, state, event.cpu, event.vm);
+          if (run.cut) return; // the model's generation bound: the rest is not compared
+          const countBefore = state[layout.pinCount + (event.kind === "put" ? 0 : event.vm - 1)];
+          state = run.state;
+          for (const core of cores) {
+            if (event.kind === "run") {
+              assert.equal(
+                Number(core.update(event.cpu, event.vm)),
+                allocatorId(layout, state[layout.vmId + event.vm - 1]),
+                where,
+              );
+            } else if (event.kind === "put") core.clearActive(event.cpu);
+            else if (event.kind === "unpin") core.unpin(event.vm);
+            else {
+              const result = core.pin(event.vm);
+              const pinnedNow = state[layout.pinCount + event.vm - 1] > countBefore;
+              assert.equal(result.pinned, pinnedNow, `${where}: pinned`);
+              if (result.pinned) {
                 assert.equal(
-                  Number(core.update(event.cpu, event.vm)),
-                  state[layout.vmId + event.vm - 1],
+                  Number(result.id),
+                  allocatorId(layout, state[layout.vmId + event.vm - 1]),
                   where,
                 );
-              } else if (event.kind === "put") core.clearActive(event.cpu);
-              else if (event.kind === "unpin") core.unpin(event.vm);
-              else {
-                const result = core.pin(event.vm);
-                const pinnedNow = state[layout.pinCount + event.vm - 1] > countBefore;
-                assert.equal(result.pinned, pinnedNow, `${where}: pinned`);
-                if (result.pinned) {
-                  assert.equal(Number(result.id), state[layout.vmId + event.vm - 1], where);
-                  assert.equal(result.pinCount, state[layout.pinCount + event.vm - 1], where);
-                }
+                assert.equal(result.pinCount, state[layout.pinCount + event.vm - 1], where);
               }
-              assert.deepEqual(coreView(core, vms), modelAllocatorView(layout, state), where);
-              const pinnedIdx: number[] = [];
-              for (let idx = 0; idx < layout.idCount; idx++)
-                if (state[layout.pinnedMap] & (1 << idx)) pinnedIdx.push(idx);
-              const counts = Array.from(state.subarray(layout.pinCount, layout.pinCount + vms));
-              assert.deepEqual(
-                core.pinSnapshot(),
-                {
-                  maxPinned: layout.maxPinned,
-                  pinnedCount: counts.filter((count) => count > 0).length,
-                  pinnedIdx,
-                },
-                `${where}: pins`,
-              );
-              assert.deepEqual(
-                Array.from({ length: vms }, (_, i) => core.pinCountOf(i + 1)),
-                counts,
-                `${where}: pin counts`,
-              );
             }
+            assert.deepEqual(coreView(core, vms), modelAllocatorView(layout, state), where);
+            // Under KPTI the model's pinned map holds every odd idx besides the pinned VMs'
+            // (even) ones, as the core's does; pinSnapshot lists the VMs' only.
+            const pinnedMap = state[layout.pinnedMap];
+            assert.equal(pinnedMap & layout.initialPinnedMap, layout.initialPinnedMap, where);
+            const pinnedIdx: number[] = [];
+            for (let idx = 0; idx < layout.idCount; idx++)
+              if (pinnedMap & ~layout.initialPinnedMap & (1 << idx)) pinnedIdx.push(idx);
+            const counts = Array.from(state.subarray(layout.pinCount, layout.pinCount + vms));
+            assert.deepEqual(
+              core.pinSnapshot(),
+              {
+                maxPinned: layout.maxPinned,
+                pinnedCount: counts.filter((count) => count > 0).length,
+                pinnedIdx,
+              },
+              `${where}: pins`,
+            );
+            assert.deepEqual(
+              Array.from({ length: vms }, (_, i) => core.pinCountOf(i + 1)),
+              counts,
+              `${where}: pin counts`,
+            );
           }
-          pins += cores[0].counters.pins;
-          failures += cores[0].counters.pinFailures;
-          pinnedKeeps += cores[0].counters.pinnedKeeps;
-        }),
-        seeded(seed, 300),
-      );
-      // Not vacuous: pins were taken and refused, and pinned VMs kept their idx in new_vmid.
-      assert.ok(pins >= 500, `only ${pins} pins`);
-      assert.ok(failures >= 50, `only ${failures} failed pins`);
-      assert.ok(pinnedKeeps >= 20, `only ${pinnedKeeps} pinned idx kept`);
-    });
-  }
-});
+        }
+        pins += cores[0].counters.pins;
+        failures += cores[0].counters.pinFailures;
+        pinnedKeeps += cores[0].counters.pinnedKeeps;
+      }),
+      seeded(seed, 300),
+    );
+    // Not vacuous: pins were taken and refused, and pinned VMs kept their idx in new_vmid.
+    assert.ok(pins >= 500, `only ${pins} pins`);
+    assert.ok(failures >= 50, `only ${failures} failed pins`);
+    assert.ok(pinnedKeeps >= 20, `only ${pinnedKeeps} pinned idx kept`);
+  });
+}
