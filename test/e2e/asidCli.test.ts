@@ -86,6 +86,30 @@ describe("--allocator asid", () => {
     assert.match(result.stdout, /vm\d\.id 0->10002/);
   });
 
+  test("check --pins: KPTI pins hold; forget-pinned-map is caught; KPTI halves the limit", () => {
+    const args = ["check", "--allocator", "asid", "--kpti", "--pins", "--cpus", "1"];
+    const holds = runVmid([...args, "--vms", "4", "--bits", "3", "--json"]);
+    assert.equal(holds.status, 0, holds.stderr);
+    const json = JSON.parse(holds.stdout);
+    assert.equal(json.verdict, "holds");
+    assert.equal(json.options.pins, true);
+    assert.equal(
+      json.replay,
+      "vmid check --cpus 1 --vms 4 --bits 3 --allocator asid --kpti --pins",
+    );
+    // The shortest counterexample is the 2-bit VMID allocator's with idx doubled (26 steps,
+    // see test/unit/check/pins.test.ts): VM 4 takes VM 1's pinned idx 2 after the rollover.
+    const caught = runVmid([...args, "--vms", "4", "--bits", "3", "--mutant", "forget-pinned-map"]);
+    assert.equal(caught.status, 1, caught.stderr);
+    assert.match(caught.stdout, /^verdict: VIOLATED PinnedIdxExclusive: /m);
+    assert.match(caught.stdout, /^shortest counterexample, 26 steps:$/m);
+    // 3-bit ids on 2 CPUs: N = 8 / 2 = 4, maxPinned = 4 - 2 - 2 = 0.
+    assertInputError(
+      ["check", "--allocator", "asid", "--kpti", "--pins", "--bits", "3"],
+      /with KPTI allow no pins \(maxPinned = N - cpus - 2 = 4 - 2 - 2 = 0\)/,
+    );
+  });
+
   test("check refuses the broadcast flush, puts' mutants and --no-cnp without asid", () => {
     assertInputError(
       ["check", "--allocator", "asid", "--flush", "broadcast"],

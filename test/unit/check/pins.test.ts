@@ -171,3 +171,80 @@ describe("vmid check --pins", () => {
     );
   });
 });
+
+/*
+ * The ASID allocator with pins (deferred flush, no put, CnP's switch on). Without KPTI: 1 CPU,
+ * 4 VMs, 2-bit ids, maxPinned 4 - 1 - 2 = 1. With KPTI the limit uses the halved count, so
+ * 2-bit ids allow no CPU and 3-bit ids on 1 CPU give N = 4, maxPinned 4 - 1 - 2 = 1 (4 VMs:
+ * the model's TLB word holds 4 x 8 - 1 bits, the top odd idx never being handed out).
+ */
+const ASID_PINS: CheckOptions = {
+  ...PINS,
+  allocator: "asid",
+  flush: "deferred",
+  puts: false,
+  exitUnloads: true,
+};
+const KPTI_PINS: CheckOptions = { ...ASID_PINS, kpti: true, bits: 3 };
+
+describe("vmid check --allocator asid --pins", () => {
+  test("the correct algorithm holds with and without KPTI, every generation", () => {
+    for (const options of [ASID_PINS, KPTI_PINS]) {
+      const result = check(options);
+      assert.equal(result.verdict, "holds", JSON.stringify(options));
+      assert.ok(result.stats.maxGenerations >= 3);
+    }
+  });
+
+  test("without KPTI, forget-pinned-map: PinnedIdxExclusive, 21 steps", () => {
+    // The ASID allocator starts its bitmap with every odd idx set even without KPTI (commit
+    // f88f42f853a8; the first rollover clears it): with 2-bit ids generation 1 has idx 2
+    // only. A pin of VM 1 takes it: pin VM 1, pinLock (id 0 is stale), newVmid (idx 2),
+    // pinPublish: 4 steps. VM 1 is pinned and the limit is 1, so the next allocation is an
+    // update: VM 2's startUpdate, readVmid, readActive (0: no update ran), lock, newVmid (no
+    // clear bit from curIdx 2), bumpGeneration (the mutant clears the bitmap instead of
+    // copying the pinned map {2}), flushCpu (active 0: reserved 0, idx 0), flush (nothing
+    // under deferred), allocateAfterRollover (first clear from 1: idx 1), publish, enterGuest:
+    // 11 (15). VM 3's update takes the next clear idx, VM 1's 2: startUpdate, readVmid,
+    // readActive (non-zero), checkGeneration (id 0: stale), lock, newVmid: 6 (21). Shorter
+    // is not possible: VM 1 can hold idx 1 only after a rollover, and no pin can allocate
+    // while VM 1 is pinned at the limit.
+    const counterexample = counterexampleOf(check({ ...ASID_PINS, mutant: "forget-pinned-map" }));
+    assert.equal(counterexample.invariant, "PinnedIdxExclusive");
+    assert.equal(counterexample.steps.length, 21);
+    assert.deepEqual(
+      counterexample.steps.map((step) => step.action),
+      [
+        ...["pin VM 1", "pinLock", "newVmid", "pinPublish"],
+        ...["update VM 2", "readVmid", "readActive", "lock", "newVmid", "bumpGeneration"],
+        ...["flushCpu", "flush", "allocateAfterRollover", "publish", "enterGuest"],
+        ...["update VM 3", "readVmid", "readActive", "checkGeneration", "lock", "newVmid"],
+      ],
+    );
+  });
+
+  test("with KPTI, both pin mutants: the VMID allocator's counterexamples (26 and 37 steps)", () => {
+    // Under KPTI every generation hands out the even idx 2, 4, 6 in order, as the 2-bit VMID
+    // allocator hands out 1, 2, 3 (the odd idx stay set, in the pinned map and so after every
+    // rollover), and the ASID allocator's deferred flush and CnP switch add no step on these
+    // paths (flush stays a step of its own, a no-op), nor does the lack of puts (neither
+    // counterexample above puts). So the shortest counterexamples are those derived above for
+    // --pins on 1 CPU, 4 VMs, 2-bit ids, idx doubled; under forget-pinned-map the rollover
+    // starts the bitmap from the KPTI pattern, which has idx 2 (VM 1's) clear.
+    const forget = counterexampleOf(check({ ...KPTI_PINS, mutant: "forget-pinned-map" }));
+    assert.equal(forget.invariant, "PinnedIdxExclusive");
+    assert.equal(forget.steps.length, 26);
+    const before = counterexampleOf(check({ ...KPTI_PINS, mutant: "pinned-before-reserved" }));
+    assert.equal(before.invariant, "ReservedIdsKept");
+    assert.equal(before.steps.length, 37);
+  });
+
+  test("KPTI halves the pinning limit: 3-bit ids on 2 CPUs allow no pins", () => {
+    // N = 8 / 2 = 4 and maxPinned = 4 - 2 - 2 = 0; without KPTI 8 - 2 - 2 = 4 allows pins.
+    assert.throws(
+      () => validateCheckOptions({ ...KPTI_PINS, cpus: 2, vms: 2 }),
+      /allow no pins \(maxPinned = N - cpus - 2 = 4 - 2 - 2 = 0\)/,
+    );
+    validateCheckOptions({ ...ASID_PINS, cpus: 2, vms: 2, bits: 3 });
+  });
+});
