@@ -15,6 +15,7 @@ export {
   createAllocator,
   createAllocatorContext,
   createAllocatorOver,
+  type PinSnapshot,
   type VmidAllocator,
 } from "./core/createAllocator.js";
 export { FLUSH_POLICIES, type FlushPolicy } from "./core/FlushPolicy.js";
@@ -35,8 +36,11 @@ export {
   setKptiBits,
   usableIdCount,
 } from "./core/IdSpace.js";
+export { maxPinned, maxPinnedIn } from "./core/maxPinned.js";
 export { newVmid } from "./core/newVmid.js";
 export { numberIds } from "./core/numberIds.js";
+export type { PinFailure, PinResult } from "./core/PinResult.js";
+export { pinVmid, unpinVmid } from "./core/pinVmid.js";
 export {
   beginFlushContext,
   broadcastFlush,

@@ -1,8 +1,16 @@
 import { requireInput } from "../_internal/requireInput.js";
 import { FLUSH_POLICIES, type FlushPolicy } from "../core/FlushPolicy.js";
-import { type AllocatorName, type IdSpace, idSpace, usableIdCount } from "../core/IdSpace.js";
+import {
+  type AllocatorName,
+  availableIdCount,
+  type IdSpace,
+  idSpace,
+  usableIdCount,
+} from "../core/IdSpace.js";
 import { MUTANTS, type MutantName } from "../core/Mutant.js";
-import { INVARIANT_NAMES, type InvariantName } from "./invariants.js";
+import { maxPinnedIn } from "../core/maxPinned.js";
+import { INVARIANT_NAMES, type InvariantName, PIN_INVARIANTS } from "./invariants.js";
+import { type ModelLayout, modelLayout } from "./ModelLayout.js";
 
 /** A configuration to explore: every interleaving of `cpus` CPUs running the allocator. */
 export interface CheckOptions {
@@ -37,6 +45,11 @@ export interface CheckOptions {
   readonly exitUnloads: boolean;
   /** How rollovers flush TLBs: `broadcast` (the seed) or `deferred` (see StepModel). */
   readonly flush: FlushPolicy;
+  /**
+   * Whether idle CPUs may pin and unpin VMs (pinned ids, see stepModel's pinLock); needs
+   * `maxPinned = N - cpus - 2` of at least 1 (N = 2^bits, halved under KPTI). Off by default.
+   */
+  readonly pins?: boolean;
   readonly mutant?: MutantName;
   /** The invariants to check; all by default. */
   readonly invariants: readonly InvariantName[];
@@ -54,9 +67,10 @@ export const CHECK_DEFAULTS = {
   exitUnloads: false,
   flush: "broadcast",
   // LoadedVMIDPerTask is the TLA+ model's SameVMIDPerTask, which the algorithm is known not to
-  // keep (docs/unique-vmid-per-cpu.md): checked only when asked for.
+  // keep (docs/unique-vmid-per-cpu.md): checked only when asked for. The pin invariants hold
+  // trivially without pins: they are the default only with --pins (PIN_INVARIANTS).
   invariants: INVARIANT_NAMES.filter(
-    (name) => name !== "LoadedVMIDPerTask",
+    (name) => name !== "LoadedVMIDPerTask" && !PIN_INVARIANTS.includes(name),
   ) as readonly InvariantName[],
   maxStates: 100_000_000,
 } as const satisfies Partial<CheckOptions>;
@@ -64,6 +78,22 @@ export const CHECK_DEFAULTS = {
 /** The id space of a check's options; throws VmidInputError for KPTI without `asid`. */
 export function checkIdSpace(options: CheckOptions): IdSpace {
   return idSpace(options.bits, { allocator: options.allocator, kpti: options.kpti });
+}
+
+/** The model layout of a check's options: its id space, and pin fields with `pins`. */
+export function checkModelLayout(options: CheckOptions): ModelLayout {
+  return modelLayout(
+    options.cpus,
+    options.vms,
+    options.bits,
+    checkIdSpace(options),
+    options.pins === true,
+  );
+}
+
+/** The default invariants of a check with or without pins. */
+export function defaultInvariants(pins: boolean): readonly InvariantName[] {
+  return pins ? [...CHECK_DEFAULTS.invariants, ...PIN_INVARIANTS] : CHECK_DEFAULTS.invariants;
 }
 
 /** Throws VmidInputError naming the first option out of range. */
@@ -134,6 +164,16 @@ export function validateCheckOptions(options: CheckOptions): void {
   requireInput(
     options.mutant !== "no-put-flush" || options.flush === "deferred",
     "mutant no-put-flush changes only the deferred flush policy: add --flush deferred",
+  );
+  const pinLimit = maxPinnedIn(space, cpus);
+  requireInput(
+    options.pins !== true || pinLimit > 0,
+    `--pins: bits ${bits} on ${cpus} CPUs${space.kpti ? " with KPTI" : ""} allow no pins (maxPinned = N - cpus - 2 = ${availableIdCount(space)} - ${cpus} - 2 = ${pinLimit}): need N - cpus - 2 >= 1, N = 2^bits${space.kpti ? " / 2 under KPTI" : ""}`,
+  );
+  requireInput(
+    options.pins === true ||
+      (options.mutant !== "forget-pinned-map" && options.mutant !== "pinned-before-reserved"),
+    `mutant ${options.mutant} changes only runs with pinned ids: add --pins`,
   );
   for (const name of options.invariants) {
     requireInput(

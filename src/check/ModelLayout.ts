@@ -5,6 +5,7 @@ import {
   kptiBitsAtInit,
   kptiBitsAtRollover,
 } from "../core/IdSpace.js";
+import { maxPinnedIn } from "../core/maxPinned.js";
 
 /**
  * A model state is a flat Int32Array. Ids are kept as in the allocator, `generation | idx`
@@ -24,6 +25,10 @@ import {
  * then per CPU, CPU_FIELDS words: pc, vm (of the update in progress), vmid and old (the
  *   update's locals), aux (the rollover's CPU loop index), loaded vm and idx (what VTTBR
  *   holds: the guest the CPU runs, or last ran), tlb (bit (vm - 1) x N + idx per entry)
+ * then pinned ids (always there, all 0 without `pins`, when the packer gives them no bits):
+ *   [pinnedMap] the pinned map (bit i = idx i; under KPTI every odd idx too)
+ *   [pinning]   CPU mask: bit c set while CPU c runs pin(vm) rather than update(vm)
+ *   [pinCount .. pinCount+V)  each VM's pin count (0..MAX_MODEL_PIN_COUNT)
  * ```
  * Locals that are dead are zeroed where the step model knows it: `vm` and `vmid` when the
  * update ends (enterGuest), `old` after the compare-exchange and when the lock is taken,
@@ -48,8 +53,17 @@ export interface ModelLayout {
   readonly generationStep: number;
   /** The bitmap at init: 0, or the KPTI pattern (every odd idx) for the ASID allocator. */
   readonly initialBitmap: number;
-  /** The bitmap a rollover starts from: 0, or the KPTI pattern under KPTI. */
+  /**
+   * The bitmap a rollover starts from without pins (or under the forget-pinned-map mutant):
+   * 0, or the KPTI pattern under KPTI. With pins a rollover copies the pinned map, which
+   * starts as `initialPinnedMap`.
+   */
   readonly rolloverBitmap: number;
+  /**
+   * The pinned map at init: with pins under KPTI the KPTI pattern (`asids_update_limit()`
+   * sets it in the pinned map, so a rollover's copy keeps every odd idx taken), else 0.
+   */
+  readonly initialPinnedMap: number;
   /**
    * Bits of a TLB word that can be set: bit (vm - 1) x N + idx per entry, so vms x N; under
    * KPTI one less, as only even idx are handed out and the top bit (odd idx N - 1) stays 0.
@@ -59,8 +73,26 @@ export interface ModelLayout {
   readonly reserved: number;
   readonly vmId: number;
   readonly cpuBase: number;
+  /** Whether pin and unpin transitions exist (the pin fields are used). */
+  readonly pins: boolean;
+  /** `maxPinned(N, cpus)`, N halved under KPTI: the most VMs pinned at once. */
+  readonly maxPinned: number;
+  /** Index of the pinned map word. */
+  readonly pinnedMap: number;
+  /** Index of the CPU mask of pins in progress. */
+  readonly pinning: number;
+  /** Index of VM 1's pin count; VM v at `pinCount + v - 1`. */
+  readonly pinCount: number;
   readonly length: number;
 }
+
+/**
+ * The model's bound on a VM's pin count: a CPU starts a pin of a VM only while its count plus
+ * the pins of it in progress is below this. 2 exercises both branches of a pin (the first,
+ * which marks the map, and a nested one, which only counts) and of an unpin (one that leaves
+ * the VM pinned, one that clears it); higher counts only add unpins before the clearing one.
+ */
+export const MAX_MODEL_PIN_COUNT = 2;
 
 export const GENERATION = 0;
 export const BITMAP = 1;
@@ -81,18 +113,25 @@ export const CpuField = {
 } as const;
 export const CPU_FIELDS = 8;
 
-/** The layout of `cpus` CPUs and `vms` VMs with `bits`-bit ids in `space` (VMID by default). */
+/**
+ * The layout of `cpus` CPUs and `vms` VMs with `bits`-bit ids in `space` (VMID by default);
+ * `pins`: with pin transitions.
+ */
 export function modelLayout(
   cpus: number,
   vms: number,
   bits: number,
   space: IdSpace = idSpace(bits),
+  pins = false,
 ): ModelLayout {
   const active = 5;
   const kptiPattern = 0xaaaaaaaa & (2 ** (2 ** bits) - 1);
   const reserved = active + cpus;
   const vmId = reserved + cpus;
   const cpuBase = vmId + vms;
+  const pinnedMap = cpuBase + cpus * CPU_FIELDS;
+  const pinning = pinnedMap + 1;
+  const pinCount = pinning + 1;
   return {
     cpus,
     vms,
@@ -101,19 +140,29 @@ export function modelLayout(
     generationStep: generationStep(space),
     initialBitmap: kptiBitsAtInit(space) ? kptiPattern : 0,
     rolloverBitmap: kptiBitsAtRollover(space) ? kptiPattern : 0,
+    initialPinnedMap: pins && kptiBitsAtRollover(space) ? kptiPattern : 0,
     tlbWidth: space.kpti ? vms * 2 ** bits - 1 : vms * 2 ** bits,
     active,
     reserved,
     vmId,
     cpuBase,
-    length: cpuBase + cpus * CPU_FIELDS,
+    pins,
+    maxPinned: maxPinnedIn(space, cpus),
+    pinnedMap,
+    pinning,
+    pinCount,
+    length: pinCount + vms,
   };
 }
 
-/** The initial state: generation 1, the initial bitmap, curIdx 1, everything else 0. */
+/**
+ * The initial state: generation 1, the initial bitmap and pinned map, curIdx 1, everything
+ * else 0.
+ */
 export function initialState(layout: ModelLayout): Int32Array {
   const state = new Int32Array(layout.length);
   state[BITMAP] = layout.initialBitmap;
+  state[layout.pinnedMap] = layout.initialPinnedMap;
   state[GENERATION] = 1;
   state[CUR_IDX] = 1;
   return state;

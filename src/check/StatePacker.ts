@@ -1,4 +1,4 @@
-import { CPU_FIELDS, type ModelLayout } from "./ModelLayout.js";
+import { CPU_FIELDS, MAX_MODEL_PIN_COUNT, type ModelLayout } from "./ModelLayout.js";
 
 const bitsFor = (maxValue: number) => Math.max(1, 32 - Math.clz32(maxValue));
 
@@ -17,6 +17,8 @@ export class StatePacker {
   readonly words: number;
   private readonly widths: Uint8Array;
   private readonly offsets: Int32Array;
+  /** Fields in a state (`widths` may stop earlier, at the last field with bits). */
+  private readonly length: number;
 
   constructor(layout: ModelLayout, maxGeneration: number) {
     const n = layout.idCount;
@@ -24,7 +26,7 @@ export class StatePacker {
     const id = bitsFor((maxGeneration + 2) * n - 1);
     const shared = [bitsFor(maxGeneration), n, bitsFor(n - 1), bitsFor(layout.cpus), layout.cpus];
     const perCpu = [
-      4,
+      layout.pins ? 5 : 4, // pc: up to 14, or 16 with the pin steps
       bitsFor(layout.vms),
       id,
       id,
@@ -37,21 +39,32 @@ export class StatePacker {
     if (perCpu.length !== CPU_FIELDS)
       throw new Error("internal error: packer out of date with the layout");
     const idFields = 2 * layout.cpus + layout.vms;
+    // The pin fields take no bits without pins (they stay 0): states pack as before.
+    const pinFields = layout.pins
+      ? [n, layout.cpus, ...Array(layout.vms).fill(bitsFor(MAX_MODEL_PIN_COUNT))]
+      : Array(2 + layout.vms).fill(0);
     const widths = [
       ...shared,
       ...Array(idFields).fill(id),
       ...Array.from({ length: layout.cpus }, () => perCpu).flat(),
+      ...pinFields,
     ];
     const offsets = [
       ...shared.map(() => 0),
       ...Array(idFields).fill(n),
       ...Array.from({ length: layout.cpus }, () => perCpuIsId.map((isId) => (isId ? n : 0))).flat(),
+      ...pinFields.map(() => 0),
     ];
     if (widths.length !== layout.length || offsets.length !== layout.length)
       throw new Error("internal error: packer out of date with the layout");
     if (widths.some((w) => w > 31)) throw new Error("internal error: a field wider than 31 bits");
-    this.widths = Uint8Array.from(widths);
-    this.offsets = Int32Array.from(offsets);
+    // Trailing fields of no bits (the pin fields without pins) are not walked: pack checks
+    // they are 0, unpack writes 0.
+    let used = widths.length;
+    while (used > 0 && widths[used - 1] === 0) used--;
+    this.widths = Uint8Array.from(widths.slice(0, used));
+    this.offsets = Int32Array.from(offsets.slice(0, used));
+    this.length = layout.length;
     this.words = Math.ceil(widths.reduce((sum, w) => sum + w, 0) / 32);
   }
 
@@ -77,6 +90,8 @@ export class StatePacker {
       }
     }
     if (bit > 0) out[word] = acc;
+    for (let field = widths.length; field < this.length; field++)
+      if (state[field] !== 0) this.outOfRange(state, field);
   }
 
   /** Reads a packed state from `words` at `offset` into `out`. */
@@ -102,11 +117,12 @@ export class StatePacker {
       }
       out[field] = (value & mask) - offsets[field];
     }
+    if (widths.length < this.length) out.fill(0, widths.length, this.length);
   }
 
   private outOfRange(state: Int32Array, field: number): never {
     throw new Error(
-      `internal error: state field ${field} = ${state[field]} does not fit the packer's ${this.widths[field]} bits`,
+      `internal error: state field ${field} = ${state[field]} does not fit the packer's ${this.widths[field] ?? 0} bits`,
     );
   }
 }

@@ -105,7 +105,8 @@ export class StatePartition {
     this.violated = invariantChecker(options.invariants);
     this.state = new Int32Array(layout.length);
     this.scratch = new Int32Array(layout.length);
-    const perState = layout.cpus * (layout.vms + 2); // scheduler: V updates + put; + speculation
+    // Per CPU: V updates + put, V pins + V unpins with pins; + speculation.
+    const perState = layout.cpus * (layout.vms * (layout.pins ? 3 : 1) + 2);
     this.own = new SuccessorBatch(this.key.packer.words, BATCH_STATES * perState);
     this.collect = (next) => {
       const packed = this.key.of(next);

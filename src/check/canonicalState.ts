@@ -7,10 +7,11 @@ const label = new Int32Array(9);
 const UNUSED = Number.MAX_SAFE_INTEGER;
 
 /**
- * Symmetry over VMs: all VMs start alike (id 0, never run), so relabelling them maps states
- * to states with the same futures. The chosen labelling orders VMs by their signature (id,
+ * Symmetry over VMs: all VMs start alike (id 0, never run, not pinned), so relabelling them
+ * (ids, pin counts, CPUs' VMs and TLB entries) maps states to states with the same futures. The chosen labelling orders VMs by their signature (id,
  * then the lowest CPU whose update or loaded guest is that VM); unused VMs (id 0, on no CPU)
- * are identical, so their order is immaterial. Two used VMs have the same signature only when
+ * are identical, so their order is immaterial (an unused VM is not pinned: a pin gives the VM
+ * an id before its count becomes 1, and the VM is on the pinning CPU until then). Two used VMs have the same signature only when
  * a bug gave them one id and they first appear on the same CPU; then the VMs of each such tie
  * are ordered so that the relabelled state is the smallest (word by word) of the candidates,
  * so the result is the same for every relabelling of `state`: a canonical form, ties
@@ -67,7 +68,10 @@ function relabel(layout: ModelLayout, state: Int32Array, by: Int32Array, out: In
   out.set(state);
   for (let i = 0; i < vms; i++) label[by[i]] = i + 1; // old VM -> new VM
   label[0] = 0;
-  for (let vm = 1; vm <= vms; vm++) out[layout.vmId + label[vm] - 1] = state[layout.vmId + vm - 1];
+  for (let vm = 1; vm <= vms; vm++) {
+    out[layout.vmId + label[vm] - 1] = state[layout.vmId + vm - 1];
+    out[layout.pinCount + label[vm] - 1] = state[layout.pinCount + vm - 1];
+  }
   const block = (1 << idCount) - 1;
   for (let cpu = 0; cpu < cpus; cpu++) {
     const base = layout.cpuBase + cpu * CPU_FIELDS;

@@ -39,6 +39,12 @@ export interface DecodedState {
   /** VM v's id at index v - 1. */
   readonly vmIds: readonly string[];
   readonly cpus: readonly DecodedCpu[];
+  /**
+   * With pins only: the pinned VMs' idx (the pinned map but the KPTI pattern), ascending, and
+   * VM v's pin count at index v - 1.
+   */
+  readonly pinnedIdx?: readonly number[];
+  readonly pinCounts?: readonly number[];
 }
 
 /**
@@ -78,6 +84,14 @@ export function decodeState(layout: ModelLayout, state: Int32Array): DecodedStat
   }
   const allocatedIdx: number[] = [];
   for (let idx = 0; idx < n; idx++) if (state[BITMAP] & (1 << idx)) allocatedIdx.push(idx);
+  const pins = layout.pins
+    ? {
+        pinnedIdx: Array.from({ length: n }, (_, i) => i).filter(
+          (i) => state[layout.pinnedMap] & ~layout.initialPinnedMap & (1 << i),
+        ),
+        pinCounts: Array.from(state.subarray(layout.pinCount, layout.pinCount + layout.vms)),
+      }
+    : {};
   return {
     generation: hex(state[GENERATION] * layout.generationStep),
     allocatedIdx,
@@ -90,5 +104,6 @@ export function decodeState(layout: ModelLayout, state: Int32Array): DecodedStat
     reserved: Array.from({ length: layout.cpus }, (_, c) => id(state[layout.reserved + c])),
     vmIds: Array.from({ length: layout.vms }, (_, v) => id(state[layout.vmId + v])),
     cpus,
+    ...pins,
   };
 }

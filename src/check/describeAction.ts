@@ -1,8 +1,9 @@
 import { Action, PC_NAMES } from "./stepModel.js";
 
 /**
- * A transition in words, as counterexamples print it: `update VM v`, `put`, the pc of the
- * step executed (`readVmid`, `newVmid`, ...) or `speculative TLB fill for VM v`. `action` and
+ * A transition in words, as counterexamples print it: `update VM v`, `put`, `pin VM v`,
+ * `unpin VM v`, the pc of the step executed (`readVmid`, `newVmid`, ...) or
+ * `speculative TLB fill for VM v`. `action` and
  * `detail` are what a SuccessorSink receives.
  */
 export function describeAction(action: number, detail: number): string {
@@ -13,6 +14,10 @@ export function describeAction(action: number, detail: number): string {
       return "put";
     case Action.speculativeFill:
       return `speculative TLB fill for VM ${detail}`;
+    case Action.startPin:
+      return `pin VM ${detail}`;
+    case Action.unpin:
+      return `unpin VM ${detail}`;
     default:
       return PC_NAMES[detail] ?? `pc ${detail}`;
   }

@@ -8,7 +8,7 @@ import {
   LOCK,
   type ModelLayout,
 } from "./ModelLayout.js";
-import { Pc } from "./stepModel.js";
+import { Pc, pinnedVms } from "./stepModel.js";
 
 /**
  * The invariants the checker can check, by name: the three of the kernel developers' TLA+
@@ -36,10 +36,21 @@ export const INVARIANTS = {
     "(7) a CPU whose update returned runs an id it published: active[c] is that id, of the current generation (or of the previous one while a rollover has yet to exchange c's slot), or 0 with c's reservation holding its idx; and the VM still holds that idx",
   PutDropsReservation:
     "an idle CPU with no guest loaded whose active slot is 0 (a rollover passed since its put) reserves idx 0: after a put, the next rollover drops the CPU's reservation (mainline's VMID_ACTIVE_INVALID)",
+  PinnedIdxKept:
+    "pinned ids: the pinned VMs' idx are distinct and are exactly the pinned map, so a pinned VM's idx never changes while it is pinned",
+  PinnedIdxExclusive:
+    "pinned ids: no VM but the pinned one holds a current-generation id with a pinned idx, and no CPU outside update runs another VM under it",
+  PinnedWithinLimit: "pinned ids: at most maxPinned = N - cpus - 2 VMs are pinned",
 } as const;
 
 export type InvariantName = keyof typeof INVARIANTS;
 export const INVARIANT_NAMES = Object.keys(INVARIANTS) as InvariantName[];
+/** The invariants about pinned ids (`vmid check --pins` checks them by default). */
+export const PIN_INVARIANTS: readonly InvariantName[] = [
+  "PinnedIdxKept",
+  "PinnedIdxExclusive",
+  "PinnedWithinLimit",
+];
 
 /** Returns the name of the first listed invariant `state` violates, or undefined. */
 export function violatedInvariant(
@@ -261,6 +272,63 @@ const HOLDS: Record<InvariantName, Predicate> = {
         return false;
     }
     return true;
+  },
+  /*
+   * "A pinned VM's idx never changes while it is pinned", on one state: a VM's pin count goes
+   * from 0 to 1 only together with setting its idx in the pinned map (pinLock, pinPublish),
+   * and the bit is cleared only when the count goes back to 0 (unpin). So if a pinned VM's
+   * idx changed from i to j, the first state after the change breaks this predicate: either
+   * j is not in the map, or it is there for another pinned VM and two pinned VMs share j
+   * (or, under KPTI, j is odd: one of the pattern's idx, which no VM may hold).
+   */
+  PinnedIdxKept(layout, s) {
+    const n = layout.idCount;
+    let seen = 0;
+    for (let vm = 0; vm < layout.vms; vm++) {
+      if (s[layout.pinCount + vm] === 0) continue;
+      const bit = 1 << (s[layout.vmId + vm] % n);
+      if ((seen & bit) !== 0) return false;
+      seen |= bit;
+    }
+    // Under KPTI the map also holds the KPTI pattern's odd idx, which no VM holds.
+    return (
+      (seen & layout.initialPinnedMap) === 0 &&
+      (seen | layout.initialPinnedMap) === s[layout.pinnedMap]
+    );
+  },
+  /*
+   * "No other VM ever holds a pinned idx in any generation": a VM's id can carry an idx of an
+   * older generation (it is renewed when the VM next runs), so "holds" is of the current
+   * generation; and a CPU outside an update whose loaded guest is another VM must not run it
+   * under a pinned idx. CPUs in an update are left out: one may still have its previous guest
+   * loaded under an idx a rollover has freed (the window of LoadedVMIDPerTask).
+   */
+  PinnedIdxExclusive(layout, s) {
+    const n = layout.idCount;
+    const current = s[GENERATION];
+    for (let vm = 0; vm < layout.vms; vm++) {
+      if (s[layout.pinCount + vm] === 0) continue;
+      const idx = s[layout.vmId + vm] % n;
+      for (let other = 0; other < layout.vms; other++) {
+        const id = s[layout.vmId + other];
+        if (other !== vm && id !== 0 && Math.floor(id / n) === current && id % n === idx)
+          return false;
+      }
+      for (let cpu = 0; cpu < layout.cpus; cpu++) {
+        const loaded = cpuWord(layout, s, cpu, CpuField.loadedVm);
+        if (
+          cpuWord(layout, s, cpu, CpuField.pc) === Pc.idle &&
+          loaded !== 0 &&
+          loaded !== vm + 1 &&
+          cpuWord(layout, s, cpu, CpuField.loadedIdx) === idx
+        )
+          return false;
+      }
+    }
+    return true;
+  },
+  PinnedWithinLimit(layout, s) {
+    return pinnedVms(layout, s) <= layout.maxPinned;
   },
 };
 

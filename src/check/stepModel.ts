@@ -8,6 +8,7 @@ import {
   FLUSH_PENDING,
   GENERATION,
   LOCK,
+  MAX_MODEL_PIN_COUNT,
   type ModelLayout,
 } from "./ModelLayout.js";
 
@@ -60,6 +61,16 @@ export const Pc = {
   enterGuest: 13,
   /** deferred flush policy, after a put's store of INVALID: test-and-clear the CPU's mark, flush if set. */
   putFlush: 14,
+  /**
+   * pin(vm): take the lock (waits while held) and read the VM's id, its pin count and the
+   * generation. Pinned already: count + 1; `maxPinned` VMs pinned: fail; id current: mark its
+   * idx in the pinned map, count 1. Each of those ends the pin and releases the lock in this
+   * same step (it touches only state the lock guards, so no other CPU can tell the lock was
+   * held). A stale id: keep the lock and go to newVmid, as an update's slow path does.
+   */
+  pinLock: 15,
+  /** pin(vm) after newVmid: mark the new id's idx in the pinned map, count 1, unlock. */
+  pinPublish: 16,
 } as const;
 
 /** Names of the program counters, for counterexamples. */
@@ -73,6 +84,10 @@ export const Action = {
   put: 2,
   step: 3,
   speculativeFill: 4,
+  /** pin(vm) begins on an idle CPU. */
+  startPin: 5,
+  /** unpin(vm), in one step when the lock is free (see forEachSuccessor). */
+  unpin: 6,
 } as const;
 
 /** Receives each successor: the new state, the CPU that moved, the action and, for a step, the pc it executed. */
@@ -159,6 +174,7 @@ export function forEachSuccessor(
           next[base + CpuField.pc] = Pc.putFlush;
         sink(next, cpu, Action.put, 0);
       }
+      if (layout.pins) pinTransitions(layout, state, next, cpu, base, sink);
     } else {
       next.set(state);
       if (step(model, next, cpu, base, pc)) sink(next, cpu, Action.step, pc);
@@ -232,8 +248,16 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
     }
     case Pc.newVmid: {
       const vmid = s[base + CpuField.vmid];
+      const done = (s[layout.pinning] & (1 << cpu)) !== 0 ? Pc.pinPublish : Pc.publish;
       if (vmid !== 0) {
         const renewed = generation() + idxOf(vmid, n);
+        const pinned = s[layout.pinCount + vm - 1] > 0;
+        if (pinned && mutant === "pinned-before-reserved") {
+          s[layout.vmId + vm - 1] = renewed;
+          s[base + CpuField.vmid] = renewed;
+          goto(done);
+          return true;
+        }
         let hit = false;
         for (let c = 0; c < layout.cpus; c++) {
           if (s[layout.reserved + c] === vmid) {
@@ -243,12 +267,12 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
           }
         }
         const bit = 1 << idxOf(vmid, n);
-        const reuse = !hit && (s[BITMAP] & bit) === 0;
+        const reuse = !hit && !pinned && (s[BITMAP] & bit) === 0;
         if (reuse) s[BITMAP] |= bit;
-        if (hit || reuse) {
+        if (hit || pinned || reuse) {
           s[layout.vmId + vm - 1] = renewed;
           s[base + CpuField.vmid] = renewed;
-          goto(Pc.publish);
+          goto(done);
           return true;
         }
       }
@@ -264,7 +288,10 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
     case Pc.bumpGeneration:
       if (s[GENERATION] >= model.generations) return false;
       s[GENERATION]++;
-      s[BITMAP] = layout.rolloverBitmap; // empty, or under KPTI every odd idx set
+      // set_reserved_asid_bits: a copy of the pinned map (under KPTI it holds every odd idx);
+      // without pins, or when the mutant forgets the pinned map: empty, or the KPTI pattern.
+      s[BITMAP] =
+        layout.pins && mutant !== "forget-pinned-map" ? s[layout.pinnedMap] : layout.rolloverBitmap;
       if (model.flush === "deferred" && mutant !== "no-flush")
         s[FLUSH_PENDING] = (1 << layout.cpus) - 1;
       s[base + CpuField.aux] = 0;
@@ -305,6 +332,28 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
     case Pc.putFlush:
       flushIfMarked(s, base, cpu);
       goto(Pc.idle);
+      return true;
+    case Pc.pinLock: {
+      if (s[LOCK] !== 0) return false;
+      const vmid = s[layout.vmId + vm - 1];
+      const count = s[layout.pinCount + vm - 1];
+      if (count > 0) s[layout.pinCount + vm - 1] = count + 1;
+      else if (pinnedVms(layout, s) >= layout.maxPinned) {
+        // The pin fails: nothing changes.
+      } else if (generationOf(vmid, n) === s[GENERATION]) markPinned(s, layout, vm, vmid);
+      else {
+        s[LOCK] = cpu + 1;
+        s[base + CpuField.vmid] = vmid;
+        goto(Pc.newVmid);
+        return true;
+      }
+      endPin(s, layout, base, cpu);
+      return true;
+    }
+    case Pc.pinPublish:
+      markPinned(s, layout, vm, s[base + CpuField.vmid]);
+      s[LOCK] = 0;
+      endPin(s, layout, base, cpu);
       return true;
     case Pc.enterGuest: {
       const idx = idxOf(s[base + CpuField.vmid], n);
@@ -358,6 +407,75 @@ function flushIfMarked(s: Int32Array, base: number, cpu: number): void {
   s[base + CpuField.tlb] = 0;
 }
 
+/**
+ * The scheduler's pin transitions for idle CPU `cpu`: start pin(vm) for every VM whose pin
+ * count plus the pins of it in progress is below MAX_MODEL_PIN_COUNT, and unpin(vm) for every
+ * pinned VM while the lock is free. An unpin is one step: it touches only state the lock
+ * guards (the count, the pinned map, and the VM's id, which only lock holders write), so
+ * taking the lock, the update and the release are one atomic action to every other CPU; with
+ * the lock held it waits, which is the same as not having started, since it has done nothing
+ * another CPU can see and the CPU stays idle (it may still fill its TLB speculatively). Unpin
+ * does not depend on which idle CPU runs it: every idle CPU offers the same successor.
+ */
+function pinTransitions(
+  layout: ModelLayout,
+  state: Int32Array,
+  next: Int32Array,
+  cpu: number,
+  base: number,
+  sink: SuccessorSink,
+): void {
+  for (let vm = 1; vm <= layout.vms; vm++) {
+    const count = state[layout.pinCount + vm - 1];
+    if (count + pinsInProgress(layout, state, vm) < MAX_MODEL_PIN_COUNT) {
+      next.set(state);
+      next[base + CpuField.pc] = Pc.pinLock;
+      next[base + CpuField.vm] = vm;
+      next[layout.pinning] |= 1 << cpu;
+      sink(next, cpu, Action.startPin, vm);
+    }
+    if (count > 0 && state[LOCK] === 0) {
+      next.set(state);
+      next[layout.pinCount + vm - 1] = count - 1;
+      if (count === 1) {
+        next[layout.pinnedMap] &= ~(1 << idxOf(state[layout.vmId + vm - 1], layout.idCount));
+      }
+      sink(next, cpu, Action.unpin, vm);
+    }
+  }
+}
+
+/** How many CPUs are running pin(vm). */
+function pinsInProgress(layout: ModelLayout, s: Int32Array, vm: number): number {
+  let found = 0;
+  for (let cpu = 0; cpu < layout.cpus; cpu++) {
+    if (s[layout.pinning] & (1 << cpu) && s[layout.cpuBase + cpu * CPU_FIELDS + CpuField.vm] === vm)
+      found++;
+  }
+  return found;
+}
+
+/** The pinned count (`nr_pinned`): VMs whose pin count is non-zero. */
+export function pinnedVms(layout: ModelLayout, s: Int32Array): number {
+  let found = 0;
+  for (let vm = 0; vm < layout.vms; vm++) if (s[layout.pinCount + vm] > 0) found++;
+  return found;
+}
+
+/** The end of a successful first pin: the id's idx joins the pinned map, count 1. */
+function markPinned(s: Int32Array, layout: ModelLayout, vm: number, vmid: number): void {
+  s[layout.pinnedMap] |= 1 << idxOf(vmid, layout.idCount);
+  s[layout.pinCount + vm - 1] = 1;
+}
+
+/** A pin is over: the CPU is idle again, its locals zeroed. */
+function endPin(s: Int32Array, layout: ModelLayout, base: number, cpu: number): void {
+  s[layout.pinning] &= ~(1 << cpu);
+  s[base + CpuField.vm] = 0;
+  s[base + CpuField.vmid] = 0;
+  s[base + CpuField.pc] = Pc.idle;
+}
+
 /** The first clear bit in [from, n), or n. */
 function firstClear(bitmap: number, from: number, n: number): number {
   for (let i = from; i < n; i++) if ((bitmap & (1 << i)) === 0) return i;
@@ -371,5 +489,6 @@ function allocate(s: Int32Array, layout: ModelLayout, base: number, vm: number, 
   s[CUR_IDX] = idx;
   s[layout.vmId + vm - 1] = id;
   s[base + CpuField.vmid] = id;
-  s[base + CpuField.pc] = Pc.publish;
+  const cpu = (base - layout.cpuBase) / CPU_FIELDS;
+  s[base + CpuField.pc] = (s[layout.pinning] & (1 << cpu)) !== 0 ? Pc.pinPublish : Pc.publish;
 }

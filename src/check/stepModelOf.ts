@@ -1,5 +1,4 @@
-import { type CheckOptions, checkIdSpace } from "./CheckOptions.js";
-import { modelLayout } from "./ModelLayout.js";
+import { type CheckOptions, checkModelLayout } from "./CheckOptions.js";
 import type { StepModel } from "./stepModel.js";
 
 /**
@@ -10,7 +9,7 @@ import type { StepModel } from "./stepModel.js";
  */
 export function stepModelOf(options: CheckOptions): StepModel {
   return {
-    layout: modelLayout(options.cpus, options.vms, options.bits, checkIdSpace(options)),
+    layout: checkModelLayout(options),
     generations: options.generations ?? Number.POSITIVE_INFINITY,
     puts: options.puts,
     speculation: options.speculation,
@@ -28,7 +27,8 @@ export function stepModelOf(options: CheckOptions): StepModel {
           name === "UniqueVMIDPerCPU" ||
           name.startsWith("SameVMID") ||
           name === "LoadedVMIDPerTask" ||
-          name === "PutDropsReservation",
+          name === "PutDropsReservation" ||
+          name === "PinnedIdxExclusive",
       ),
   };
 }

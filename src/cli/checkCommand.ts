@@ -1,5 +1,5 @@
 import { formatNumber } from "../_internal/formatNumber.js";
-import { CHECK_DEFAULTS, type CheckOptions } from "../check/CheckOptions.js";
+import { CHECK_DEFAULTS, type CheckOptions, defaultInvariants } from "../check/CheckOptions.js";
 import type { CheckResult } from "../check/CheckResult.js";
 import { explore } from "../check/explore.js";
 import { exploreParallel } from "../check/exploreParallel.js";
@@ -32,6 +32,7 @@ export interface CheckModelCommandOptions {
   readonly kpti: boolean;
   /** ASID allocator: CnP's switch to the reserved TTBR0 before the update (`--no-cnp`: off). */
   readonly cnp: boolean;
+  readonly pins?: boolean;
   readonly invariant?: InvariantName[];
   readonly maxStates?: number;
 }
@@ -77,7 +78,8 @@ export function checkOptionsOf(options: CheckModelCommandOptions): CheckOptions 
     exitUnloads: options.exitUnloads || (asid && options.cnp),
     flush: options.flush ?? (asid ? "deferred" : "broadcast"),
     mutant: options.mutant,
-    invariants: options.invariant ?? CHECK_DEFAULTS.invariants,
+    pins: options.pins === true,
+    invariants: options.invariant ?? defaultInvariants(options.pins === true),
     maxStates: options.maxStates ?? CHECK_DEFAULTS.maxStates,
   };
 }

@@ -1,9 +1,8 @@
 import { type Decimals, formatNumber } from "../_internal/formatNumber.js";
-import { CHECK_DEFAULTS, type CheckOptions, checkIdSpace } from "../check/CheckOptions.js";
+import { type CheckOptions, checkModelLayout, defaultInvariants } from "../check/CheckOptions.js";
 import type { CheckResult } from "../check/CheckResult.js";
 import { type DecodedState, decodeState } from "../check/decodeState.js";
 import { INVARIANTS } from "../check/invariants.js";
-import { modelLayout } from "../check/ModelLayout.js";
 
 const integer: Decimals = { upTo: 0 };
 
@@ -21,7 +20,8 @@ export function checkCommandLine(options: CheckOptions): string {
   if (asid && !options.exitUnloads) parts.push("--no-cnp");
   if (!asid && options.exitUnloads) parts.push("--exit-unloads");
   if (!asid && !options.puts) parts.push("--no-puts");
-  const defaults = CHECK_DEFAULTS.invariants;
+  if (options.pins === true) parts.push("--pins");
+  const defaults = defaultInvariants(options.pins === true);
   const isDefault =
     options.invariants.length === defaults.length &&
     options.invariants.every((n) => defaults.includes(n));
@@ -55,6 +55,11 @@ export function changes(before: DecodedState, after: DecodedState): string[] {
   });
   after.vmIds.forEach((v, i) => {
     if (v !== before.vmIds[i]) found.push(`vm${i + 1}.id ${before.vmIds[i]}->${v}`);
+  });
+  if (before.pinnedIdx?.join() !== after.pinnedIdx?.join())
+    found.push(`pinned map {${after.pinnedIdx?.join(",")}}`);
+  after.pinCounts?.forEach((count, i) => {
+    if (count !== before.pinCounts?.[i]) found.push(`vm${i + 1} pin count ${count}`);
   });
   after.cpus.forEach((cpu, c) => {
     const was = before.cpus[c];
@@ -94,6 +99,7 @@ export function formatCheckResult(result: CheckResult): string {
       : options.exitUnloads
         ? "exit unloads the guest"
         : "",
+    options.pins === true ? "pins" : "",
     options.mutant === undefined ? "" : `mutant ${options.mutant}`,
   ].filter((part) => part !== "");
   lines.push(`vmid check: ${model}, ${flags.join(", ")}`);
@@ -123,7 +129,7 @@ export function formatCheckResult(result: CheckResult): string {
         `verdict: VIOLATED ${counterexample.invariant}: ${INVARIANTS[counterexample.invariant]}`,
       );
       lines.push(`shortest counterexample, ${counterexample.steps.length} steps:`);
-      const layout = modelLayout(options.cpus, options.vms, options.bits, checkIdSpace(options));
+      const layout = checkModelLayout(options);
       let before = decodeState(layout, counterexample.initial);
       counterexample.steps.forEach((step, i) => {
         const after = decodeState(layout, step.state);
@@ -157,12 +163,7 @@ export function checkResultJson(result: CheckResult): Record<string, unknown> {
     replay: checkCommandLine(result.options),
   };
   if (result.verdict !== "violated") return base;
-  const layout = modelLayout(
-    result.options.cpus,
-    result.options.vms,
-    result.options.bits,
-    checkIdSpace(result.options),
-  );
+  const layout = checkModelLayout(result.options);
   return {
     ...base,
     counterexample: {

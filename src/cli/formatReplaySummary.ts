@@ -18,6 +18,15 @@ export function formatReplaySummary(summary: ReplaySummary): string {
     ["reserved lookups", c.reservedLookups],
     ["CPUs visited by lookups", c.reservedCpusVisited],
   ];
+  // Only for traces with pin events, so the table of a plain v1 trace is unchanged.
+  if (c.pins + c.pinFailures + c.unpins > 0) {
+    rows.push(
+      ["pins", c.pins],
+      ["pin failures", c.pinFailures],
+      ["unpins", c.unpins],
+      ["pinned idx kept", c.pinnedKeeps],
+    );
+  }
   const width = Math.max(...rows.map(([name]) => name.length));
   const head = `summary of ${summary.file}: bits ${summary.bits}, cpus ${summary.cpus}, strategy ${summary.strategy}`;
   const lines = [

@@ -47,6 +47,7 @@ export function simulateCommandLine(options: SimOptions): string {
   if (options.kpti === true) parts.push("--kpti");
   if (!options.put && options.allocator !== "asid") parts.push("--no-put");
   if (options.nested) parts.push("--nested");
+  if (options.pinned > 0) parts.push(`--pinned ${options.pinned}`);
   for (const policy of options.policies) parts.push(`--policy ${policyLabel(policy)}`);
   return parts.join(" ");
 }
@@ -57,7 +58,7 @@ export function formatSimResult(result: SimResult): string {
   const head = [
     `simulate: ${options.cpus} CPUs, bits ${options.bits}${options.allocator === "asid" ? `, ASID allocator${options.kpti === true ? " with KPTI pairs" : ""}` : ""}, ${options.vms} VMs x ${options.vcpusPerVm} vCPUs, ` +
       `${options.popularity}${options.popularity === "zipf" ? ` ${options.zipfSkew}` : ""} popularity, churn ${options.churn}/1000 slices, ` +
-      `${options.put ? "put on deschedule" : "no put"}${options.nested ? ", nested" : ""}, seed ${options.seed}`,
+      `${options.put ? "put on deschedule" : "no put"}${options.nested ? ", nested" : ""}${options.pinned > 0 ? `, ${options.pinned} pinned` : ""}, seed ${options.seed}`,
     `workload: ${formatNumber(workload.updates, integer)} updates, ${formatNumber(workload.puts, integer)} puts, ` +
       `${formatNumber(workload.idleSlices, integer)} idle slices, ${formatNumber(workload.vmsCreated, integer)} VMs created, ` +
       `${formatNumber(workload.vmsDestroyed, integer)} destroyed, ${formatNumber(workload.contextsRun, integer)} stage-2 contexts ran, ` +

@@ -19,7 +19,7 @@ export function formatStressResult(result: StressResult): string {
   const schedule =
     options.trace !== undefined
       ? `trace ${options.trace}`
-      : `${options.vms} VMs x ${options.vcpusPerVm} vCPUs, put probability ${options.putProbability}, seed ${options.seed}`;
+      : `${options.vms} VMs x ${options.vcpusPerVm} vCPUs, put probability ${options.putProbability}${(options.pinProbability ?? 0) > 0 ? `, pin probability ${options.pinProbability}` : ""}, seed ${options.seed}`;
   const mutant = options.mutant === undefined ? "" : `, mutant ${options.mutant}`;
   const allocator =
     options.allocator === "asid"
@@ -68,6 +68,11 @@ export function formatStressResult(result: StressResult): string {
   );
   lines.push(`  slow path          ${formatNumber(c.slowPathEntries, integer)}`);
   lines.push(`  rollovers          ${formatNumber(c.rollovers, integer)}`);
+  if (c.pins + c.pinFailures > 0) {
+    lines.push(
+      `  pins               ${formatNumber(c.pins, integer)} taken, ${formatNumber(c.pinFailures, integer)} refused (maxPinned), ${formatNumber(c.unpins, integer)} dropped; ${formatNumber(c.pinnedKeeps, integer)} renewals kept a pinned idx`,
+    );
+  }
   const hold = stats.lockHold;
   lines.push(
     hold.samples === 0

@@ -24,6 +24,7 @@ export interface SimulateCommandOptions {
   readonly zipfSkew: number;
   readonly put: boolean;
   readonly nested: boolean;
+  readonly pinned: number;
   readonly allocator: AllocatorName;
   readonly kpti: boolean;
   /** Absent: every policy the allocator has. */
@@ -63,6 +64,7 @@ export function simulateCommand(
     // every strategy with it.
     put: options.allocator === "asid" ? false : options.put,
     nested: options.nested,
+    pinned: options.pinned,
     allocator: options.allocator,
     kpti: options.kpti,
     policies:

@@ -24,6 +24,7 @@ export interface StressCommandOptions {
   readonly vcpus: number;
   readonly events: number;
   readonly putProbability: number;
+  readonly pinProbability: number;
   readonly seed?: number;
   readonly strategy: StrategyName;
   readonly mutant?: MutantName;
@@ -87,6 +88,7 @@ export async function stressCommand(
     // The ASID allocator has no put: no puts unless asked for (which its check refuses).
     putProbability:
       options.allocator === "asid" && !explicit.has("putProbability") ? 0 : options.putProbability,
+    pinProbability: options.pinProbability,
     allocator: options.allocator,
     kpti: options.kpti,
     seed: options.seed ?? randomInt(0, 2 ** 32 - 1),

@@ -20,6 +20,8 @@ export interface AllocatorContext<Id extends number | bigint> {
   readonly flush: FlushPolicy;
   /** `deferred` policy: called under the lock when a CPU flushes its own TLB. */
   readonly onLocalFlush: ((cpu: number) => void) | undefined;
+  /** The most VMs pinned at once (`maxPinned`); 0 or less: no pins. */
+  readonly maxPinned: number;
   /** A deliberate bug to run instead of the correct algorithm; undefined for the seed's. */
   readonly mutant: MutantName | undefined;
 }

@@ -8,6 +8,8 @@ export interface AllocatorCounters {
   reservedHits: number;
   /** New ids that kept the VM's old idx because its bit was still clear. */
   oldIdxReuses: number;
+  /** New ids that kept a pinned VM's idx (after the reserved lookup missed). */
+  pinnedKeeps: number;
   /** New ids found by searching the bitmap (including the search after a rollover). */
   freshAllocations: number;
   /** Rollovers: generation bumps, each with one broadcast flush. */
@@ -28,6 +30,12 @@ export interface AllocatorCounters {
   localFlushes: number;
   /** CPU TLBs flushed: all CPUs per broadcast, one per local flush. */
   cpusFlushed: number;
+  /** Pins that succeeded (a VM pinned again counts each time). */
+  pins: number;
+  /** Pins that failed (limit reached, or no pins allowed). */
+  pinFailures: number;
+  /** Unpins. */
+  unpins: number;
 }
 
 /** A fresh set of counters, all zero. */
@@ -37,6 +45,7 @@ export function emptyCounters(): AllocatorCounters {
     slowPathEntries: 0,
     reservedHits: 0,
     oldIdxReuses: 0,
+    pinnedKeeps: 0,
     freshAllocations: 0,
     rollovers: 0,
     reservedLookups: 0,
@@ -47,5 +56,8 @@ export function emptyCounters(): AllocatorCounters {
     broadcastFlushes: 0,
     localFlushes: 0,
     cpusFlushed: 0,
+    pins: 0,
+    pinFailures: 0,
+    unpins: 0,
   };
 }

@@ -110,7 +110,12 @@ export function kptiBitsAtInit(space: IdSpace): boolean {
   return space.allocator === "asid";
 }
 
-/** Whether every rollover restarts the bitmap from the KPTI pattern instead of empty. */
+/**
+ * Whether every rollover restarts the bitmap from the KPTI pattern instead of empty. The
+ * kernel does it through the pinned map: `asids_update_limit()` sets the KPTI pattern in the
+ * pinned map under KPTI, and a rollover (`set_reserved_asid_bits()`) copies the pinned map;
+ * so the memory backends start the pinned map with the pattern when this holds.
+ */
 export function kptiBitsAtRollover(space: IdSpace): boolean {
   return space.kpti;
 }

@@ -15,6 +15,12 @@ export const MUTANTS = {
   "no-put-flush":
     "deferred flush policy only: a put does not flush a CPU a rollover marked, so INVALID lets " +
     "its next update take the fast path with the old generation's TLB (no effect under broadcast)",
+  "forget-pinned-map":
+    "rollover starts the bitmap empty instead of as a copy of the pinned map, so a pinned idx " +
+    "no CPU reserves is free for another VM in the new generation",
+  "pinned-before-reserved":
+    "new_vmid keeps a pinned VM's idx before the reserved lookup (the order the ASID " +
+    "allocator's comment warns against), so CPUs that reserve its old id are not renewed",
 } as const;
 
 /** The name of a mutant. */

@@ -40,6 +40,11 @@ export function setBit(words: Int32Array, i: number): void {
   words[i >>> 5] |= 1 << (i & 31);
 }
 
+/** Clears bit i. */
+export function clearBit(words: Int32Array, i: number): void {
+  words[i >>> 5] &= ~(1 << (i & 31));
+}
+
 /** Whether bit i is set. */
 export function testBit(words: Int32Array, i: number): boolean {
   return (words[i >>> 5] & (1 << (i & 31))) !== 0;

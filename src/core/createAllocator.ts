@@ -6,6 +6,9 @@ import { testBit } from "./bitmap.js";
 import { FLUSH_POLICIES, type FlushPolicy } from "./FlushPolicy.js";
 import type { IdSpace, IdSpaceOptions } from "./IdSpace.js";
 import { MUTANTS, type MutantName } from "./Mutant.js";
+import { maxPinnedIn } from "./maxPinned.js";
+import type { PinResult } from "./PinResult.js";
+import { pinVmid, unpinVmid } from "./pinVmid.js";
 import { STRATEGY_NAMES, type StrategyName } from "./strategies/ReservedLookup.js";
 import { reservedLookupNamed } from "./strategies/reservedLookupNamed.js";
 import { clearActive, updateVmid } from "./updateVmid.js";
@@ -94,9 +97,22 @@ export interface AllocatorSnapshot {
   readonly allocatedIdx: readonly number[];
 }
 
+/** The pinned VMs at one moment. */
+export interface PinSnapshot {
+  /** The configuration's limit (`maxPinned`); 0 or less: no pins. */
+  readonly maxPinned: number;
+  /** How many VMs are pinned. */
+  readonly pinnedCount: number;
+  /**
+   * The pinned VMs' indices, ascending: the pinned map's idx but the KPTI pattern's odd ones,
+   * which it also holds under KPTI.
+   */
+  readonly pinnedIdx: readonly number[];
+}
+
 /**
- * A VMID allocator: the seed's algorithm plus mainline's `clearActive`; or, over memory made
- * for the ASID allocator, that allocator (see `IdSpace`).
+ * A VMID allocator: the seed's algorithm plus mainline's `clearActive` and pinned ids; or,
+ * over memory made for the ASID allocator, that allocator (see `IdSpace`).
  */
 export interface VmidAllocator<Id extends number | bigint> {
   readonly bits: number;
@@ -121,10 +137,25 @@ export interface VmidAllocator<Id extends number | bigint> {
   updateRaw(cpu: number, vm: number): Id;
   /** `kvm_arm_vmid_clear_active()`: the vCPU on `cpu` is put. The ASID allocator throws. */
   clearActive(cpu: number): void;
+  /**
+   * Pins the VM's idx for as long as it stays pinned (refcounted; see `pinVmid`): the ASID
+   * allocator's `arm64_mm_context_get()`. A pin that cannot be taken is a result, not an
+   * exception: `pinned: false` with the reason.
+   */
+  pin(vm: number): PinResult<bigint>;
+  /**
+   * Drops one pin (`arm64_mm_context_put()`); returns the VM's remaining pin count. Throws
+   * VmidInputError when the VM is not pinned.
+   */
+  unpin(vm: number): number;
+  /** The VM's pin count, 0 when not pinned. */
+  pinCountOf(vm: number): number;
   /** The VM's current id, 0 if it never ran. */
   vmidOf(vm: number): bigint;
   /** A copy of the whole state. */
   snapshot(): AllocatorSnapshot;
+  /** A copy of the pinning state. */
+  pinSnapshot(): PinSnapshot;
 }
 
 class Allocator<Id extends number | bigint> implements VmidAllocator<Id> {
@@ -164,6 +195,35 @@ class Allocator<Id extends number | bigint> implements VmidAllocator<Id> {
   clearActive(cpu: number): void {
     validateCpu(cpu, this.cpus);
     clearActive(this.context, cpu);
+  }
+
+  pin(vm: number): PinResult<bigint> {
+    validateVm(vm);
+    const result = pinVmid(this.context, vm);
+    return result.pinned ? { ...result, id: this.memory.ids.toBigInt(result.id) } : result;
+  }
+
+  unpin(vm: number): number {
+    validateVm(vm);
+    return unpinVmid(this.context, vm);
+  }
+
+  pinCountOf(vm: number): number {
+    validateVm(vm);
+    return this.memory.loadPinCount(vm);
+  }
+
+  pinSnapshot(): PinSnapshot {
+    const memory = this.memory;
+    const pinnedIdx: number[] = [];
+    const step = memory.space.kpti ? 2 : 1; // under KPTI only even idx are ever pinned
+    for (let idx = 0; idx < memory.ids.idCount; idx += step)
+      if (testBit(memory.pinnedMap, idx)) pinnedIdx.push(idx);
+    return {
+      maxPinned: this.context.maxPinned,
+      pinnedCount: memory.lockedWords[LockedWord.pinnedCount],
+      pinnedIdx,
+    };
   }
 
   vmidOf(vm: number): bigint {
@@ -210,6 +270,7 @@ export function createAllocatorContext<Id extends number | bigint>(
     onFlush: options.onFlush,
     flush: flushPolicyOf(options, memory.space),
     onLocalFlush: options.onLocalFlush,
+    maxPinned: maxPinnedIn(memory.space, memory.cpus),
     mutant: options.mutant,
   };
 }

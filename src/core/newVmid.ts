@@ -8,9 +8,14 @@ import { rollover } from "./rollover.js";
  * generation. In order of preference the VM gets:
  * 1. its old idx in the new generation if some CPU still reserves its old id (every such
  *    reservation is moved to the new id);
- * 2. its old idx if that bit is still clear (the search hint does not move);
- * 3. the first clear bit at or after the search hint, without wrapping;
- * 4. failing that, a rollover and then the first clear bit from 1.
+ * 2. its old idx if the VM is pinned (the rollover copied the pinned map into the bitmap, so
+ *    the bit is set already). After step 1, not before: a pinned VM that some CPU reserves
+ *    must still have its reservations renewed, or they would name an id no VM holds (the
+ *    ASID allocator's `new_context()` says so; the `pinned-before-reserved` mutant is the
+ *    other order);
+ * 3. its old idx if that bit is still clear (the search hint does not move);
+ * 4. the first clear bit at or after the search hint, without wrapping;
+ * 5. failing that, a rollover and then the first clear bit from 1.
  * Stores and returns the VM's new id.
  */
 export function newVmid<Id extends number | bigint>(context: AllocatorContext<Id>, vm: number): Id {
@@ -22,6 +27,12 @@ export function newVmid<Id extends number | bigint>(context: AllocatorContext<Id
   if (vmid !== ids.zero) {
     const oldIdx = ids.idxOf(vmid);
     const renewed = ids.compose(generation, oldIdx);
+    const pinned = memory.lockedWords[LockedWord.pinnedCount] !== 0 && memory.loadPinCount(vm) > 0;
+    if (pinned && context.mutant === "pinned-before-reserved") {
+      counters.pinnedKeeps++;
+      memory.storeVmId(vm, renewed);
+      return renewed;
+    }
     counters.reservedLookups++;
     const firstMatchOnly = context.mutant === "early-exit-reserved";
     const visitedBefore = counters.reservedCpusVisited;
@@ -30,6 +41,11 @@ export function newVmid<Id extends number | bigint>(context: AllocatorContext<Id
     if (visited > counters.reservedCpusVisitedMax) counters.reservedCpusVisitedMax = visited;
     if (hit) {
       counters.reservedHits++;
+      memory.storeVmId(vm, renewed);
+      return renewed;
+    }
+    if (pinned) {
+      counters.pinnedKeeps++;
       memory.storeVmId(vm, renewed);
       return renewed;
     }

@@ -18,14 +18,20 @@ export function bumpGeneration<Id extends number | bigint>(context: AllocatorCon
 }
 
 /**
- * Step 2: clear the bitmap (under KPTI, the ASID allocator's `set_kpti_asid_bits` instead:
- * every odd idx set); the strategy forgets the previous generation's reservations.
+ * Step 2: start the bitmap as a copy of the pinned map (`set_reserved_asid_bits()`), so that
+ * pinned idx stay taken in the new generation. Nothing pinned and no KPTI: the seed's clear.
+ * Under KPTI the pinned map carries every odd idx (the memory backends set them at init, as
+ * `asids_update_limit()` does), so the copy is also `set_kpti_asid_bits`. The
+ * forget-pinned-map mutant takes the kernel's other branches, as if there were no pinned map:
+ * the KPTI pattern under KPTI, else a clear. The strategy forgets the previous generation's
+ * reservations.
  * Under the `deferred` policy, also mark every CPU to flush its TLB (see `flushIfPending`
  * for why the marks come before the per-CPU exchanges).
  */
 export function beginFlushContext<Id extends number | bigint>(context: AllocatorContext<Id>): void {
   const memory = context.memory;
-  if (kptiBitsAtRollover(memory.space)) setKptiBits(memory.bitmap);
+  if (context.mutant !== "forget-pinned-map") memory.bitmap.set(memory.pinnedMap);
+  else if (kptiBitsAtRollover(memory.space)) setKptiBits(memory.bitmap);
   else clearBitmap(memory.bitmap);
   context.lookup.beginRollover(memory);
   if (context.flush === "deferred" && context.mutant !== "no-flush") {

@@ -13,8 +13,10 @@ export const LockedWord = {
   curIdx: 0,
   /** `counted` strategy: CPUs whose reserved id is live (not 0, not INVALID) and stale. */
   staleReservations: 1,
+  /** Pinned VMs (`nr_pinned_asids` in the ASID allocator): VMs whose pin count is non-zero. */
+  pinnedCount: 2,
   /** How many words there are. */
-  count: 2,
+  count: 3,
 } as const;
 
 /**
@@ -65,6 +67,10 @@ export interface VmidMemory<Id extends number | bigint> {
   loadVmId(vm: number): Id;
   storeVmId(vm: number, v: Id): void;
 
+  /** A VM's pin count (0: not pinned). Lock holder only. */
+  loadPinCount(vm: number): number;
+  storePinCount(vm: number, count: number): void;
+
   /** `cpu_vmid_lock`. */
   lock(): void;
   unlock(): void;
@@ -73,6 +79,11 @@ export interface VmidMemory<Id extends number | bigint> {
   readonly reserved: IdSlots<Id>;
   /** `vmid_map`: N bits in ceil(N / 32) words, bit i of word i >> 5. Lock holder only. */
   readonly bitmap: Int32Array;
+  /**
+   * The pinned map (`pinned_asid_map` in the ASID allocator): N bits, bit i set while a
+   * pinned VM holds idx i; a rollover starts the bitmap as a copy of it. Lock holder only.
+   */
+  readonly pinnedMap: Int32Array;
   /** The words named by `LockedWord`. Lock holder only. */
   readonly lockedWords: Int32Array;
   /** The `indexed` strategy's state. Lock holder only. */

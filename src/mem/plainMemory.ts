@@ -5,6 +5,7 @@ import {
   type IdSpaceOptions,
   idSpace,
   kptiBitsAtInit,
+  kptiBitsAtRollover,
   setKptiBits,
 } from "../core/IdSpace.js";
 import { numberIds } from "../core/numberIds.js";
@@ -25,6 +26,7 @@ class PlainMemory implements VmidMemory<number> {
   readonly cpus: number;
   readonly reserved: Float64Array;
   readonly bitmap: Int32Array;
+  readonly pinnedMap: Int32Array;
   readonly lockedWords: Int32Array;
   readonly reservedIndex;
   readonly flushPending: Int32Array;
@@ -32,6 +34,8 @@ class PlainMemory implements VmidMemory<number> {
   private generation: number;
   private denseVmIds: Float64Array;
   private readonly sparseVmIds = new Map<number, number>();
+  /** Pin counts of the pinned VMs only (pins are rare: no per-VM array). */
+  private readonly pinCounts = new Map<number, number>();
   private locked = false;
 
   constructor(bits: number, cpus: number, space: IdSpace) {
@@ -42,6 +46,10 @@ class PlainMemory implements VmidMemory<number> {
     this.reserved = new Float64Array(cpus);
     this.bitmap = new Int32Array(Math.ceil(this.ids.idCount / 32));
     if (kptiBitsAtInit(space)) setKptiBits(this.bitmap);
+    this.pinnedMap = new Int32Array(this.bitmap.length);
+    // Under KPTI the pinned map holds every odd idx (asids_update_limit), so that a rollover,
+    // which copies it, keeps them out of allocation.
+    if (kptiBitsAtRollover(space)) setKptiBits(this.pinnedMap);
     this.lockedWords = new Int32Array(LockedWord.count);
     this.lockedWords[LockedWord.curIdx] = 1;
     const indexSize = reservedIndexSize(cpus);
@@ -94,6 +102,13 @@ class PlainMemory implements VmidMemory<number> {
       this.denseVmIds = grown;
     }
     this.denseVmIds[vm] = v;
+  }
+  loadPinCount(vm: number): number {
+    return this.pinCounts.get(vm) ?? 0;
+  }
+  storePinCount(vm: number, count: number): void {
+    if (count === 0) this.pinCounts.delete(vm);
+    else this.pinCounts.set(vm, count);
   }
   lock(): void {
     if (this.locked) throw new Error("internal error: the allocator lock is already held");

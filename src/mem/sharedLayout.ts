@@ -18,15 +18,18 @@ const WORDS_PER_LINE = CACHE_LINE_BYTES / 4;
  * line 0       generation                         line 0        lock word
  * line 1..C    active[c], one per line            line 1        locked words (curIdx, stale count)
  * then         reserved[0..C-1], packed            then          bitmap: ceil(2^B / 32) words
- * then         vmId[0..V-1] (VM v in slot v-1)    then          indexed strategy: keys[T], heads[T],
+ * then         vmId[0..V-1] (VM v in slot v-1)    then          pinned map: ceil(2^B / 32) words
+ *                                                 then          indexed strategy: keys[T], heads[T],
  *                                                               next[C]   (T = reservedIndexSize(C))
  *                                                 then          flush-pending CPU mask: ceil(C / 32) words
+ *                                                 then          pin counts: V words (VM v in word v-1)
  * ```
  *
  * Every region starts on a cache line. `active[c]` is on a line of its own because CPU c's
  * fast path compare-exchanges it on every update while rollovers on other CPUs exchange it;
  * `generation` and the lock word too, as every CPU reads them. Reservations, the bitmap and
- * the strategies' words are touched only under the lock and are packed.
+ * the strategies' words, the pinned map and the pin counts are touched only under the lock
+ * and are packed.
  */
 export interface SharedLayout {
   /** VMID width the buffer was made for. */
@@ -58,6 +61,8 @@ export interface SharedLayout {
   /** Int32 index and length of the bitmap. */
   readonly bitmapBase: number;
   readonly bitmapWords: number;
+  /** Int32 index of the pinned map (`bitmapWords` long, like the bitmap). */
+  readonly pinnedMapBase: number;
   /** The indexed strategy's table: T keys, T heads, then C next links. */
   readonly indexSize: number;
   readonly indexKeysBase: number;
@@ -66,6 +71,8 @@ export interface SharedLayout {
   /** Int32 index and length of the deferred flush policy's pending CPU mask. */
   readonly flushPendingBase: number;
   readonly flushPendingWords: number;
+  /** Int32 index of VM 1's pin count; VM v at `pinCountBase + v - 1`. */
+  readonly pinCountBase: number;
   /** Int32 elements in the Int32 view. */
   readonly int32Length: number;
 }
@@ -91,13 +98,15 @@ export function sharedLayout(
   const lockedWordsBase = WORDS_PER_LINE;
   const bitmapBase = roundUp(lockedWordsBase + LockedWord.count, WORDS_PER_LINE);
   const bitmapWords = Math.ceil(2 ** bits / 32);
+  const pinnedMapBase = roundUp(bitmapBase + bitmapWords, WORDS_PER_LINE);
   const indexSize = reservedIndexSize(cpus);
-  const indexKeysBase = roundUp(bitmapBase + bitmapWords, WORDS_PER_LINE);
+  const indexKeysBase = roundUp(pinnedMapBase + bitmapWords, WORDS_PER_LINE);
   const indexHeadsBase = indexKeysBase + indexSize;
   const indexNextBase = indexHeadsBase + indexSize;
   const flushPendingBase = roundUp(indexNextBase + cpus, WORDS_PER_LINE);
   const flushPendingWords = Math.ceil(cpus / 32);
-  const int32Length = roundUp(flushPendingBase + flushPendingWords, WORDS_PER_LINE);
+  const pinCountBase = roundUp(flushPendingBase + flushPendingWords, WORDS_PER_LINE);
+  const int32Length = roundUp(pinCountBase + vmCapacity, WORDS_PER_LINE);
 
   return {
     bits,
@@ -115,12 +124,14 @@ export function sharedLayout(
     lockedWordsBase,
     bitmapBase,
     bitmapWords,
+    pinnedMapBase,
     indexSize,
     indexKeysBase,
     indexHeadsBase,
     indexNextBase,
     flushPendingBase,
     flushPendingWords,
+    pinCountBase,
     int32Length,
   };
 }

@@ -5,6 +5,7 @@ import {
   type IdSpace,
   type IdSpaceOptions,
   kptiBitsAtInit,
+  kptiBitsAtRollover,
   setKptiBits,
 } from "../core/IdSpace.js";
 import { VmidInputError } from "../core/VmidInputError.js";
@@ -56,6 +57,7 @@ class SharedMemoryView implements SharedMemory {
   readonly layout: SharedLayout;
   readonly reserved: BigInt64Array;
   readonly bitmap: Int32Array;
+  readonly pinnedMap: Int32Array;
   readonly lockedWords: Int32Array;
   readonly reservedIndex: ReservedIndexSlots;
   readonly flushPending: Int32Array;
@@ -63,6 +65,7 @@ class SharedMemoryView implements SharedMemory {
   private readonly words: Int32Array;
   private readonly activeBase: number;
   private readonly vmIdBase: number;
+  private readonly pinCountBase: number;
   private readonly vmCapacity: number;
   private readonly sampleMask: number;
   private acquisitions = 0;
@@ -82,9 +85,14 @@ class SharedMemoryView implements SharedMemory {
     this.activeBase = layout.activeBase;
     if (layout.activeStride !== 8) throw new Error("internal error: active stride must be 8 slots");
     this.vmIdBase = layout.vmIdBase;
+    this.pinCountBase = layout.pinCountBase;
     this.vmCapacity = layout.vmCapacity;
     this.reserved = this.big.subarray(layout.reservedBase, layout.reservedBase + layout.cpus);
     this.bitmap = this.words.subarray(layout.bitmapBase, layout.bitmapBase + layout.bitmapWords);
+    this.pinnedMap = this.words.subarray(
+      layout.pinnedMapBase,
+      layout.pinnedMapBase + layout.bitmapWords,
+    );
     this.lockedWords = this.words.subarray(
       layout.lockedWordsBase,
       layout.lockedWordsBase + LockedWord.count,
@@ -142,6 +150,16 @@ class SharedMemoryView implements SharedMemory {
     Atomics.store(this.big, this.vmIdBase + vm - 1, v);
   }
 
+  // Pin counts are read and written only under the lock, which orders every access.
+  loadPinCount(vm: number): number {
+    if (vm > this.vmCapacity) throwBeyondCapacity(vm, this.vmCapacity);
+    return this.words[this.pinCountBase + vm - 1];
+  }
+  storePinCount(vm: number, count: number): void {
+    if (vm > this.vmCapacity) throwBeyondCapacity(vm, this.vmCapacity);
+    this.words[this.pinCountBase + vm - 1] = count;
+  }
+
   lock(): void {
     acquireSpinLock(this.words, this.layout.lock);
     if ((++this.acquisitions & this.sampleMask) === 0) this.sampleStart = performance.now();
@@ -190,9 +208,11 @@ export function createSharedMemory(
   const buffer = new SharedArrayBuffer(layout.byteLength);
   const view = new SharedMemoryView(buffer, layout, options);
   // Initial state: the first generation, curIdx 1, empty reserved index, the bitmap empty or
-  // (the ASID allocator) with the KPTI pattern; everything else is 0.
+  // (the ASID allocator) with the KPTI pattern, the pinned map empty or (under KPTI, as
+  // asids_update_limit sets it) with the KPTI pattern; everything else is 0.
   view.storeGeneration(view.ids.firstGeneration);
   if (kptiBitsAtInit(space)) setKptiBits(view.bitmap);
+  if (kptiBitsAtRollover(space)) setKptiBits(view.pinnedMap);
   view.lockedWords[LockedWord.curIdx] = 1;
   view.reservedIndex.next.fill(-1);
   return view;

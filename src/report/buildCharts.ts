@@ -24,13 +24,22 @@ const lockCost = {
   varies: "cpus (x axis) and strategy (series)",
 } as const satisfies Partial<ChartDefinition>;
 
+/** What the two rollover-rate charts share: y, its label, and the one policy they plot. */
+const rolloverRate = {
+  yLabel: "rollovers per million updates",
+  yScale: "auto",
+  byChart: { strategy: "scan", flush: "broadcast" },
+  y: (row) => row.rolloversPerMillionUpdates,
+} as const satisfies Partial<ChartDefinition>;
+
 /**
- * The report's four sections and five charts, built for one sweep (each chart's rows chosen
+ * The report's five sections and six charts, built for one sweep (each chart's rows chosen
  * by `selectRows`; see `buildChart`):
  * a. lock-hold cost vs CPUs per strategy: `lock-ops` (cost model) and `slow-path-ns` (measured);
  * b. `rollovers`: rollovers per million updates vs VMs, one series per VMID width;
  * c. `flushes`: CPU TLB flushes per million updates vs rollover rate, broadcast vs deferred;
- * d. `counted-skips`: how often `counted` skips its loop, vs CPUs, per churn (or VM count).
+ * d. `counted-skips`: how often `counted` skips its loop, vs CPUs, per churn (or VM count);
+ * e. `pinned`: rollovers per million updates vs pinned VMs, one series per VM count.
  */
 export function buildCharts(output: SweepOutput): ChartSection[] {
   const countedSeries = distinctValues(output.rows, "churn").length > 1 ? "churn" : "vms";
@@ -58,18 +67,15 @@ export function buildCharts(output: SweepOutput): ChartSection[] {
       ],
     },
     {
+      ...rolloverRate,
       id: "rollovers",
       title: "Rollovers per million updates vs VMs",
       xLabel: "VMs alive",
-      yLabel: "rollovers per million updates",
       xScale: "auto",
-      yScale: "auto",
       free: ["vms", "bits"],
-      byChart: { strategy: "scan", flush: "broadcast" },
       seriesBy: "bits",
       seriesLabel: (bits) => `${bits}-bit VMIDs`,
       x: (row) => row.vms,
-      y: (row) => row.rolloversPerMillionUpdates,
       varies: "vms (x axis) and bits (series)",
       notes: ["Rollovers do not depend on the policy: every policy allocates the same ids."],
     },
@@ -112,9 +118,24 @@ export function buildCharts(output: SweepOutput): ChartSection[] {
         "A skip: a lookup counted answered from its count of CPUs with stale reservations, without the loop.",
       ],
     },
+    {
+      ...rolloverRate,
+      id: "pinned",
+      title: "Rollovers per million updates vs pinned VMs",
+      xLabel: "pinned VMs",
+      xScale: "linear",
+      free: ["pinned", "vms"],
+      seriesBy: "vms",
+      seriesLabel: (vms) => `${vms} VMs`,
+      x: (row) => row.pinned,
+      varies: "pinned (x axis) and vms (series)",
+      notes: [
+        "A pinned VM's idx stays taken in every generation, so the other VMs share fewer ids; at most 2^bits - cpus - 2 VMs can be pinned.",
+      ],
+    },
   ];
-  const [lockOps, slowPathNs, rollovers, flushes, countedSkips] = definitions.map((definition) =>
-    buildChart(output, definition),
+  const [lockOps, slowPathNs, rollovers, flushes, countedSkips, pinned] = definitions.map(
+    (definition) => buildChart(output, definition),
   );
   return [
     {
@@ -137,6 +158,11 @@ export function buildCharts(output: SweepOutput): ChartSection[] {
       heading: "d. Counted-skip rate",
       question: "Does a count of CPUs with stale reservations let the slow path skip its loop?",
       charts: [countedSkips],
+    },
+    {
+      heading: "e. The cost of pinned ids",
+      question: "How much more often does the generation roll over when some VMIDs are pinned?",
+      charts: [pinned],
     },
   ];
 }

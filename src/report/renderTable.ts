@@ -46,6 +46,7 @@ const COLUMNS: readonly (readonly [keyof SweepRow, string])[] = [
   ["zipfSkew", "Zipf skew"],
   ["put", "put"],
   ["nested", "nested"],
+  ["pinned", "pinned"],
   ["slices", "slices"],
   ["sliceUs", "slice (µs)"],
   ["seed", "seed"],

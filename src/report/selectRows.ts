@@ -13,6 +13,7 @@ export type SweepParameter =
   | "zipfSkew"
   | "put"
   | "nested"
+  | "pinned"
   | "strategy"
   | "flush";
 
@@ -29,6 +30,7 @@ export const SWEEP_PARAMETERS: readonly SweepParameter[] = [
   "zipfSkew",
   "put",
   "nested",
+  "pinned",
   "slices",
   "sliceUs",
 ];

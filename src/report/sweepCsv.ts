@@ -15,6 +15,7 @@ const COLUMNS_IN_ORDER: Record<keyof SweepRow, true> = {
   zipfSkew: true,
   put: true,
   nested: true,
+  pinned: true,
   strategy: true,
   flush: true,
   updates: true,

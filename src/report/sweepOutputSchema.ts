@@ -11,7 +11,9 @@ import {
 
 const count = z.number().int().nonnegative();
 const real = z.number().nonnegative();
-const { sampleEvery, ...simParameters } = simParameterSchemas;
+const { sampleEvery, ...parameters } = simParameterSchemas;
+// `pinned` came with pinned ids: a sweep written before them reads as pinned 0.
+const simParameters = { ...parameters, pinned: parameters.pinned.default(0) };
 
 const policyMetrics = {
   updates: count,

@@ -166,6 +166,16 @@ export class GuestModel {
     return this.fill(cpu, Number(guest & LOW_32), Number(guest >> 32n));
   }
 
+  /**
+   * (e) CPU `cpu` holds a pin of VM `vm`, taken when the VM's idx was `pinnedIdx`, and now
+   * reads the VM's id `id` (atomically): a pinned VM's idx must not have changed.
+   */
+  checkPinned(cpu: number, vm: number, pinnedIdx: number, id: bigint): ViolationKind | undefined {
+    const idx = Number(id & this.idxMask);
+    if (idx === pinnedIdx) return undefined;
+    return this.violation("pinned-idx-changed", cpu, -1, vm, 0, pinnedIdx);
+  }
+
   /** A put: recorded in the CPU's ring buffer. */
   recordPut(cpu: number): void {
     this.record(cpu, RingKind.put, 0, 0n);

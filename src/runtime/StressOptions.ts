@@ -4,8 +4,9 @@ import {
   requirePutProbability,
   requireSeed,
 } from "../_internal/scheduleChecks.js";
-import type { AllocatorName } from "../core/IdSpace.js";
+import { type AllocatorName, availableIdCount } from "../core/IdSpace.js";
 import { MUTANTS, type MutantName } from "../core/Mutant.js";
+import { maxPinnedIn } from "../core/maxPinned.js";
 import { STRATEGY_NAMES, type StrategyName } from "../core/strategies/ReservedLookup.js";
 import { validateConfig } from "../core/validateConfig.js";
 
@@ -35,6 +36,11 @@ export interface StressOptions {
   readonly events: number;
   /** Chance, 0..1, that an event on a CPU in a guest puts the vCPU instead of running one. */
   readonly putProbability: number;
+  /**
+   * Chance, 0..1, that an event is a pin or an unpin instead of a run or put (pinned ids);
+   * 0, the default, makes the same schedules as before pins existed. Generated schedules only.
+   */
+  readonly pinProbability?: number;
   /** Seed of every CPU's schedule, 0..4294967295. */
   readonly seed: number;
   readonly strategy: StrategyName;
@@ -125,6 +131,22 @@ export function validateStressOptions(options: StressOptions): void {
       "mutant clear-to-zero changes the put, which the ASID allocator has not",
     );
   }
+  const pins = options.pinProbability ?? 0;
+  requireInput(pins >= 0 && pins <= 1, `pin probability must be from 0 to 1 (got ${pins})`);
+  requireInput(
+    pins === 0 || options.trace === undefined,
+    "--pin-probability makes generated schedules; a trace's pin events are not replayed by vmid stress",
+  );
+  const pinLimit = maxPinnedIn(space, cpus);
+  requireInput(
+    pins === 0 || pinLimit > 0,
+    `--pin-probability: bits ${options.bits} on ${cpus} CPUs${space.kpti ? " with KPTI" : ""} allow no pins (maxPinned = N - cpus - 2 = ${availableIdCount(space)} - ${cpus} - 2 = ${pinLimit})`,
+  );
+  requireInput(
+    pins > 0 ||
+      (options.mutant !== "forget-pinned-map" && options.mutant !== "pinned-before-reserved"),
+    `mutant ${options.mutant} changes only runs with pinned ids: add --pin-probability P (or check it with vmid check --pins --cpus 1 --vms 4 --mutant ${options.mutant})`,
+  );
   const tlbEntries = cpus * 2 ** options.bits;
   requireInput(
     !options.tlbModel || tlbEntries <= MAX_TLB_ENTRIES,
@@ -143,6 +165,7 @@ export function stressCommand(options: StressOptions): string {
   ];
   if (options.allocator === "asid") parts.push("--allocator asid");
   if (options.kpti === true) parts.push("--kpti");
+  if ((options.pinProbability ?? 0) > 0) parts.push(`--pin-probability ${options.pinProbability}`);
   if (options.mutant !== undefined) parts.push(`--mutant ${options.mutant}`);
   if (!options.tlbModel) parts.push("--no-tlb-model");
   if (options.trace !== undefined) {

@@ -8,6 +8,8 @@ export const VIOLATION_KINDS = {
   "entry-stale-id": "(c) a guest was entered with an id neither current nor reserved for its CPU",
   "same-vmid-active-task":
     "(d) SameVMIDActiveTask: one VM is in guests on two CPUs under different idx",
+  "pinned-idx-changed":
+    "(e) a VM's idx changed while a CPU held a pin of it (pinned ids keep their idx across rollovers)",
 } as const;
 
 /** The name of a violation kind. */

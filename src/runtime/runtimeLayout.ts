@@ -48,6 +48,8 @@ export const WorkerActivity = {
   refill: 4,
   finished: 5,
   stopped: 6,
+  /** Pinning or unpinning a VM (pinned ids). */
+  pin: 7,
 } as const;
 
 /**

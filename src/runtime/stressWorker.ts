@@ -51,6 +51,46 @@ const traceNext = cpus.map(() => 0);
 const heldSlot = cpus.map(() => -1);
 /** Whether each of my CPUs is in a guest (entered, not yet left for a put or an update). */
 const inGuest = cpus.map(() => false);
+/** Chance that an event pins or unpins (0: the schedules draw nothing for pins). */
+const pinProbability = options.pinProbability ?? 0;
+/** Per hosted CPU, the pins it holds: the VM and its idx when the pin was taken. */
+const heldPins = cpus.map((): { vm: number; idx: number }[] => []);
+const idxMask = (1n << BigInt(options.bits)) - 1n;
+
+/**
+ * (e) Every pin CPU `cpu` holds: the VM's idx is still the one it had when pinned (the pin
+ * has not been dropped, so the idx must not have moved). Returns true on a violation.
+ */
+function pinsMoved(local: number, cpu: number): boolean {
+  for (const { vm, idx } of heldPins[local]) {
+    if (model.checkPinned(cpu, vm, idx, memory.loadVmId(vm)) !== undefined) return true;
+  }
+  return false;
+}
+
+/**
+ * A pin event: with chance 1/2, when the CPU holds pins, drop one of them (uniformly),
+ * checking its idx first; else pin a VM drawn uniformly (a pin refused at maxPinned is
+ * counted by the allocator and changes nothing). Returns true on a violation.
+ */
+function pinEvent(local: number, cpu: number, rng: (typeof generators)[number]): boolean {
+  const held = heldPins[local];
+  if (held.length > 0 && uniformFloat64(rng) < 0.5) {
+    const at = uniformInt(rng, 0, held.length - 1);
+    const { vm } = held[at];
+    setActivity(WorkerActivity.pin, cpu, vm);
+    if (pinsMoved(local, cpu)) return true;
+    held[at] = held[held.length - 1];
+    held.pop();
+    allocator.unpin(vm);
+    return false;
+  }
+  const vm = uniformInt(rng, 1, options.vms);
+  setActivity(WorkerActivity.pin, cpu, vm);
+  const result = allocator.pin(vm);
+  if (result.pinned) held.push({ vm, idx: Number(result.id & idxMask) });
+  return false;
+}
 
 function setActivity(activity: number, cpu: number, vm: number): void {
   Atomics.store(words, mine + WorkerField.activity, activity);
@@ -105,12 +145,17 @@ outer: while (live > 0) {
       setActivity(WorkerActivity.refill, cpu, 0);
       if (model.refill(cpu) !== undefined) break outer;
     }
-    // The next event: from the trace (VM, or 0 for a put), or drawn from the CPU's stream.
+    if (heldPins[local].length > 0 && pinsMoved(local, cpu)) break outer;
+    // The next event: from the trace (VM, or 0 for a put), or drawn from the CPU's stream;
+    // with pins, first the draw of a pin event (-1).
     let next: number;
     if (traceEvents !== undefined) next = traceEvents[local][traceNext[local]++];
+    else if (pinProbability > 0 && uniformFloat64(rng) < pinProbability) next = -1;
     else if (inGuest[local] && uniformFloat64(rng) < options.putProbability) next = 0;
     else next = uniformInt(rng, 1, options.vms);
-    if (next === 0) {
+    if (next === -1) {
+      if (pinEvent(local, cpu, rng)) break outer;
+    } else if (next === 0) {
       setActivity(WorkerActivity.put, cpu, 0);
       release(local, cpu);
       allocator.clearActive(cpu);

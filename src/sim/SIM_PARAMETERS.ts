@@ -101,6 +101,13 @@ export const SIM_PARAMETERS = {
     flag: "--nested",
     meaning: "nested virtualisation: up to 2 x vCPUs shadow stage-2 contexts per VM",
   },
+  pinned: {
+    flag: "--pinned",
+    placeholder: "P",
+    meaning:
+      "pinned ids: the first P VMs keep their VMID pinned, P <= min(V, 2^B - N - 2), 2^B halved under --kpti",
+    range: { integer: true, min: 0, max: 1_000_000 },
+  },
   allocator: {
     flag: "--allocator",
     placeholder: "name",

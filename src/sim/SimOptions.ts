@@ -44,6 +44,13 @@ export interface SimOptions {
    * its own, each with its own VMID; a slice runs the VM's own context or a shadow one.
    */
   readonly nested: boolean;
+  /**
+   * Pinned ids: the VMs in the first `pinned` slots keep their own stage-2 context pinned (as
+   * for a device sharing the VM's VMID) for the whole run; a churned-out pinned VM's pin passes
+   * to the VM replacing it. 0..min(vms, maxPinned), maxPinned = 2^bits - cpus - 2
+   * (2^bits halved under KPTI).
+   */
+  readonly pinned: number;
   /** The allocator configurations to compare, each over the same workload; at least one. */
   readonly policies: readonly Policy[];
   /** Time one slow path in this many with the real allocator code (0 = no timing). */
@@ -108,7 +115,7 @@ export interface WorkloadStats {
   readonly idleSlices: number;
   readonly vmsCreated: number;
   readonly vmsDestroyed: number;
-  /** Distinct stage-2 contexts (allocator VMs) that ran at least once. */
+  /** Distinct stage-2 contexts (allocator VMs) that ran at least once or were pinned (both get an id). */
   readonly contextsRun: number;
   /** Simulated time, ms (the latest CPU clock). */
   readonly simulatedMs: number;

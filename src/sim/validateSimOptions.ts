@@ -1,5 +1,7 @@
 import { requireInput } from "../_internal/requireInput.js";
 import { FLUSH_POLICIES } from "../core/FlushPolicy.js";
+import { availableIdCount } from "../core/IdSpace.js";
+import { maxPinnedIn } from "../core/maxPinned.js";
 import { STRATEGY_NAMES } from "../core/strategies/ReservedLookup.js";
 import { validateConfig } from "../core/validateConfig.js";
 import { describeRange, inRange } from "./NumberRange.js";
@@ -34,6 +36,7 @@ export const SIM_DEFAULTS: SimOptions = Object.freeze({
   zipfSkew: 1,
   put: true,
   nested: false,
+  pinned: 0,
   policies: Object.freeze(
     STRATEGY_NAMES.flatMap((strategy) =>
       FLUSH_POLICIES.map((flush): Policy => Object.freeze({ strategy, flush })),
@@ -82,6 +85,11 @@ export function validateSimOptions(
       `${nameOf(option)} must be true or false (got ${String(options[option])})`,
     );
   }
+  const pinLimit = Math.max(0, Math.min(options.vms, maxPinnedIn(space, options.cpus)));
+  requireInput(
+    options.pinned <= pinLimit,
+    `${nameOf("pinned")} must be at most min(vms, N - cpus - 2) = ${pinLimit} (N = ${availableIdCount(space)}: 2^bits, halved under KPTI) (got ${options.pinned})`,
+  );
   validatePolicies(options.policies);
 }
 

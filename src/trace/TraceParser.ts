@@ -24,7 +24,7 @@ const BATCH_EVENTS = 256;
 /** The longest line the fast path reads: `run `, 15 digits, a space, 15 digits, CR LF. */
 const LONGEST_EVENT_LINE = 37;
 
-type Keyword = "bits" | "cpus" | "run" | "put";
+type Keyword = "bits" | "cpus" | "run" | "put" | "pin" | "unpin";
 
 /**
  * Trace format v1, parsed incrementally from byte chunks with constant memory:
@@ -34,6 +34,8 @@ type Keyword = "bits" | "cpus" | "run" | "put";
  * cpus N       # once, before any event
  * run CPU VM   # VM's vCPU is loaded on CPU; VM is a positive integer
  * put CPU      # the vCPU on CPU is put
+ * pin VM       # additions to v1: pin the VM's idx (refcounted)
+ * unpin VM     # drop one pin of the VM
  * ```
  * Numbers are unsigned decimal. Tokens are separated by spaces or tabs; CRLF and a leading
  * UTF-8 byte-order mark are accepted. Each header value is checked on its own line, and the
@@ -300,6 +302,19 @@ export class TraceParser {
         this.handler.put(cpu, line);
         return;
       }
+      case "pin":
+      case "unpin": {
+        this.requireHeader(line);
+        const vm = this.readNumber("a VM number");
+        if (vm < 1) throw this.error(line, "VM must be a positive integer (got 0)");
+        this.expectEnd();
+        const handle = keyword === "pin" ? this.handler.pin : this.handler.unpin;
+        if (handle === undefined)
+          throw this.error(line, `'${keyword}' events are not supported here`);
+        this.eventSeen = true;
+        handle.call(this.handler, vm, line);
+        return;
+      }
       case "bits":
       case "cpus":
         this.readHeaderLine(keyword, line);
@@ -411,14 +426,11 @@ export class TraceParser {
     ) {
       return "put";
     }
-    if (length === 4) {
-      const word = bytes.toString("latin1", start, end);
-      if (word === "bits" || word === "cpus") return word;
-    }
     const word = bytes.toString("latin1", start, end);
+    if (word === "bits" || word === "cpus" || word === "pin" || word === "unpin") return word;
     throw this.error(
       this.lineNumber,
-      `unknown keyword '${printable(word)}' (expected bits, cpus, run or put)`,
+      `unknown keyword '${printable(word)}' (expected bits, cpus, run, put, pin or unpin)`,
     );
   }
 

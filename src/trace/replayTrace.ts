@@ -2,9 +2,13 @@ import type { AllocatorContext } from "../core/AllocatorContext.js";
 import type { AllocatorCounters } from "../core/AllocatorCounters.js";
 import { createAllocatorContext } from "../core/createAllocator.js";
 import type { IdSpaceOptions } from "../core/IdSpace.js";
+import type { PinResult } from "../core/PinResult.js";
+import { pinVmid, unpinVmid } from "../core/pinVmid.js";
 import type { StrategyName } from "../core/strategies/ReservedLookup.js";
 import { clearActive, updateVmid } from "../core/updateVmid.js";
+import { VmidInputError } from "../core/VmidInputError.js";
 import { plainMemory } from "../mem/plainMemory.js";
+import { TraceError } from "./TraceError.js";
 import { TraceParser } from "./TraceParser.js";
 
 /** Where a replay sends what happens, in trace order. */
@@ -13,6 +17,8 @@ export interface ReplaySink {
   flush(generation: bigint, line: number): void;
   /** A `run` on `line` gave `vm` the id `vmid` on `cpu` (the plain backend's number form). */
   run(cpu: number, vm: number, vmid: number, line: number): void;
+  /** A `pin` on `line`: the id it returned, or the failure (a rollover it caused comes first). */
+  pin(vm: number, result: PinResult<number>, line: number): void;
   /** Called between input chunks; a sink may return a promise to apply backpressure. */
   drained?(): Promise<void> | undefined;
 }
@@ -32,7 +38,7 @@ export interface ReplaySummary {
 }
 
 /**
- * Replays a trace (format v1, see TraceParser) through a fresh allocator, streaming: memory
+ * Replays a trace (format v1 with its pin and unpin additions, see TraceParser) through a fresh allocator, streaming: memory
  * stays constant whatever the trace length. `file` names the source in error messages.
  * Throws TraceError for a malformed trace, after reporting the events before the bad line.
  * The source may reuse a chunk's memory once the next chunk is asked for.
@@ -87,6 +93,19 @@ export async function replayTrace(
       put(cpu) {
         puts++;
         clearActive(context as AllocatorContext<number>, cpu);
+      },
+      pin(vm, line) {
+        currentLine = line;
+        sink.pin(vm, pinVmid(context as AllocatorContext<number>, vm), line);
+      },
+      unpin(vm, line) {
+        try {
+          unpinVmid(context as AllocatorContext<number>, vm);
+        } catch (error) {
+          if (error instanceof VmidInputError)
+            throw new TraceError(options.file, line, error.message);
+          throw error;
+        }
       },
     },
     options.space,

@@ -31,6 +31,22 @@ describe("--allocator asid", () => {
     assert.equal(result.stdout, "0 1 10002\n1 2 10004\n0 3 10006\n");
   });
 
+  test("replay: a pin under KPTI is kept through a rollover, and the halved limit refuses a second", () => {
+    // bits 3 under KPTI on 1 CPU: even idx 2, 4, 6; N = 4, maxPinned = 4 - 1 - 2 = 1.
+    // pin 1: fresh idx 2 (10002), pinned. VMs 2, 3: idx 4, 6. VM 4: no clear idx, rollover
+    // to 20000: the bitmap is the pinned map's copy (every odd idx and 2), CPU 0's active
+    // 10006 reserves 6, so the search from 1 finds 4: 20004. VM 1: stale, not reserved,
+    // pinned: keeps idx 2, 20002. pin 2: one VM pinned already, the limit: refused.
+    const trace = "bits 3\ncpus 1\npin 1\nrun 0 2\nrun 0 3\nrun 0 4\nrun 0 1\npin 2\n";
+    const result = runVmid(["replay", "--allocator", "asid", "--kpti", "-"], { input: trace });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(
+      result.stdout,
+      "pin 1 10002\n0 2 10004\n0 3 10006\nflush 20000\n0 4 20004\n0 1 20002\n" +
+        "pin 2 failed: limit reached (maxPinned 1)\n",
+    );
+  });
+
   test("replay refuses a put line, KPTI without asid, and too few KPTI ids for the CPUs", () => {
     assertInputError(
       ["replay", "--allocator", "asid", "-"],
@@ -84,6 +100,30 @@ describe("--allocator asid", () => {
     // The first generation is 2^16: the first id handed out is 10002 (idx 1 is a KPTI bit
     // until the first rollover).
     assert.match(result.stdout, /vm\d\.id 0->10002/);
+  });
+
+  test("check --pins: KPTI pins hold; forget-pinned-map is caught; KPTI halves the limit", () => {
+    const args = ["check", "--allocator", "asid", "--kpti", "--pins", "--cpus", "1"];
+    const holds = runVmid([...args, "--vms", "4", "--bits", "3", "--json"]);
+    assert.equal(holds.status, 0, holds.stderr);
+    const json = JSON.parse(holds.stdout);
+    assert.equal(json.verdict, "holds");
+    assert.equal(json.options.pins, true);
+    assert.equal(
+      json.replay,
+      "vmid check --cpus 1 --vms 4 --bits 3 --allocator asid --kpti --pins",
+    );
+    // The shortest counterexample is the 2-bit VMID allocator's with idx doubled (26 steps,
+    // see test/unit/check/pins.test.ts): VM 4 takes VM 1's pinned idx 2 after the rollover.
+    const caught = runVmid([...args, "--vms", "4", "--bits", "3", "--mutant", "forget-pinned-map"]);
+    assert.equal(caught.status, 1, caught.stderr);
+    assert.match(caught.stdout, /^verdict: VIOLATED PinnedIdxExclusive: /m);
+    assert.match(caught.stdout, /^shortest counterexample, 26 steps:$/m);
+    // 3-bit ids on 2 CPUs: N = 8 / 2 = 4, maxPinned = 4 - 2 - 2 = 0.
+    assertInputError(
+      ["check", "--allocator", "asid", "--kpti", "--pins", "--bits", "3"],
+      /with KPTI allow no pins \(maxPinned = N - cpus - 2 = 4 - 2 - 2 = 0\)/,
+    );
   });
 
   test("check refuses the broadcast flush, puts' mutants and --no-cnp without asid", () => {

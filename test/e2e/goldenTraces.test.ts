@@ -4,6 +4,7 @@ import { createReadStream, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { pinFailureText } from "../../src/cli/replaySinks.js";
 import type { IdSpaceOptions } from "../../src/core/IdSpace.js";
 import { STRATEGY_NAMES } from "../../src/core/strategies/ReservedLookup.js";
 import { type ReplaySink, replayTrace } from "../../src/trace/replayTrace.js";
@@ -31,7 +32,7 @@ interface ExpectedLine {
   readonly eventLine: number;
 }
 
-const EVENT_LINE = /^[ \t]*(run|put)[ \t]/;
+const EVENT_LINE = /^[ \t]*(run|put|pin|unpin)[ \t]/;
 
 /** The `#> ` lines of a golden trace, each with the event line that precedes it. */
 function expectedOutput(path: string): ExpectedLine[] {
@@ -85,6 +86,12 @@ async function replayLibrary(
     run(cpu, vm, vmid, line) {
       output.push({ text: `${cpu} ${vm} ${vmid.toString(16)}`, eventLine: line });
     },
+    pin(vm, result, line) {
+      const text = result.pinned
+        ? `pin ${vm} ${result.id.toString(16)}`
+        : `pin ${vm} failed: ${pinFailureText(result)}`;
+      output.push({ text, eventLine: line });
+    },
   };
   const space = spaceOf(replayArguments(path));
   await replayTrace(createReadStream(path), { file: path, strategy, space }, sink);
@@ -96,7 +103,7 @@ function placed(lines: readonly ExpectedLine[]): string[] {
   return lines.map((line) => `line ${line.eventLine}: ${line.text}`);
 }
 
-/** The events (run and put lines, comments stripped) of a trace, in order. */
+/** The events (comments stripped) of a trace, in order. */
 function events(path: string): string[] {
   return readFileSync(path, "utf8")
     .split(/\r?\n/)

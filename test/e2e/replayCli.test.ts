@@ -184,6 +184,7 @@ describe("vmid replay --json", () => {
         slowPathEntries: 6,
         reservedHits: 1,
         oldIdxReuses: 0,
+        pinnedKeeps: 0,
         freshAllocations: 5,
         rollovers: 1,
         reservedLookups: 2,
@@ -196,6 +197,9 @@ describe("vmid replay --json", () => {
         broadcastFlushes: 1,
         localFlushes: 0,
         cpusFlushed: 2,
+        pins: 0,
+        pinFailures: 0,
+        unpins: 0,
       },
     ]);
     // Field order as documented: type first, then line.

@@ -28,7 +28,7 @@ const BAD_TRACES: readonly BadTrace[] = [
     title: "unknown keyword",
     trace: `${HEADER}run 0 1\njump 0 1\n`,
     line: 4,
-    message: /^unknown keyword 'jump' \(expected bits, cpus, run or put\)$/,
+    message: /^unknown keyword 'jump' \(expected bits, cpus, run, put, pin or unpin\)$/,
     stdout: "0 1 5\n",
   },
   {

@@ -39,7 +39,7 @@ test("reportCommand writes the report of the fixture sweep and says where, with 
   const result = runReport(fixture, output);
   assert.equal(result.status, 0, result.stderr);
   assert.equal(result.stderr, "");
-  assert.equal(result.stdout, `vmid report: wrote ${output} (5 of 5 charts with data, 120 rows)\n`);
+  assert.equal(result.stdout, `vmid report: wrote ${output} (6 of 6 charts with data, 120 rows)\n`);
   assert.match(readFileSync(output, "utf8"), /^<!doctype html>[\s\S]*<\/html>\n$/);
   assert.deepEqual(readdirSync(dir), ["report.html"], "a temporary file was left behind");
 });

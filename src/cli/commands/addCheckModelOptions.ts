@@ -42,6 +42,12 @@ export function addCheckModelOptions(command: Command): Command {
       "schedulers never put a vCPU (the seed, before clearActive; always so with --allocator asid)",
     )
     .option(
+      "--pins",
+      "idle CPUs may also pin and unpin VMs (pinned ids; needs 2^B - N - 2 >= 1, 2^B " +
+        "halved under --kpti), and the pin invariants are checked by default",
+      false,
+    )
+    .option(
       "--exit-unloads",
       "a CPU leaving its guest for an update can no longer fill TLB entries for it",
       false,
@@ -55,7 +61,8 @@ export function addCheckModelOptions(command: Command): Command {
     .addOption(
       new Option(
         "--invariant <name>",
-        "check only this invariant (repeatable; default: all but LoadedVMIDPerTask)",
+        "check only this invariant (repeatable; default: all but LoadedVMIDPerTask, and the " +
+          "Pinned ones only with --pins)",
       )
         .choices(INVARIANT_NAMES)
         .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),

@@ -26,6 +26,12 @@ export function addGenTraceCommand(program: Command, setExit: SetExit): void {
       0,
     )
     .option(
+      "--pin-probability <P>",
+      "chance, 0..1, that an event is a pin or unpin (format v1 additions)",
+      parseReal,
+      0,
+    )
+    .option(
       "--seed <SEED>",
       "PRNG seed 0..4294967295 (default: random, written in the trace)",
       parseCount,

@@ -51,6 +51,7 @@ export function addSimulateCommand(program: Command, setExit: SetExit): void {
     .addOption(numberOption("zipfSkew"))
     .option(put.flag, put.meaning)
     .option(nested.flag, nested.meaning, false)
+    .addOption(numberOption("pinned"))
     .addOption(
       new Option(
         `${policies.flag} <${policies.placeholder}>`,

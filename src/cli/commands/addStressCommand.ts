@@ -42,6 +42,12 @@ export function addStressCommand(program: Command, setExit: SetExit): void {
       parseReal,
       d.putProbability,
     )
+    .option(
+      "--pin-probability <P>",
+      "chance, 0..1, that an event pins a VM or unpins one this CPU pinned (pinned ids)",
+      parseReal,
+      0,
+    )
     .option("--seed <SEED>", "schedule seed 0..4294967295 (default: random, printed)", parseCount)
     .addOption(
       new Option("--strategy <name>", "reserved-lookup strategy")

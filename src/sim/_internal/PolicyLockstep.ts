@@ -1,6 +1,7 @@
 import type { AllocatorContext } from "../../core/AllocatorContext.js";
 import { createAllocatorContext } from "../../core/createAllocator.js";
 import type { IdSpaceOptions } from "../../core/IdSpace.js";
+import { pinVmid, unpinVmid } from "../../core/pinVmid.js";
 import { clearActive, updateVmid } from "../../core/updateVmid.js";
 import { plainMemory } from "../../mem/plainMemory.js";
 import type { Policy } from "../Policy.js";
@@ -75,6 +76,18 @@ export class PolicyLockstep {
       if (policy === 0) firstId = id;
       else if (id !== firstId) this.idsIdentical = false;
     }
+  }
+
+  /** Pins context `vm` in every policy's allocator; the caller keeps within maxPinned. */
+  pin(vm: number): void {
+    for (const context of this.contexts) {
+      if (!pinVmid(context, vm).pinned) throw new Error(`internal error: pin of ${vm} refused`);
+    }
+  }
+
+  /** Drops one pin of context `vm` in every policy's allocator. */
+  unpin(vm: number): void {
+    for (const context of this.contexts) unpinVmid(context, vm);
   }
 
   /** `kvm_arm_vmid_clear_active()` on `cpu` in every policy's allocator. */

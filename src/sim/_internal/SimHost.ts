@@ -49,6 +49,8 @@ export class SimHost {
   /** Per CPU, the context it runs (0 when idle). */
   private readonly cpuContext: Float64Array;
   private nextVmNumber: number;
+  /** Slots 0..pinned-1 hold pinned VMs. */
+  private readonly pinned: number;
 
   /** `options` validated. */
   constructor(options: SimOptions, lockstep: PolicyLockstep) {
@@ -71,6 +73,19 @@ export class SimHost {
     this.vcpuCpu = new Int32Array(options.vms * options.vcpusPerVm).fill(NONE);
     this.cpuVcpu = new Int32Array(options.cpus).fill(NONE);
     this.cpuContext = new Float64Array(options.cpus);
+    this.pinned = options.pinned;
+    for (let slot = 0; slot < this.pinned; slot++) this.pinContext(this.ownContext(slot));
+  }
+
+  /** VM slot `slot`'s own stage-2 context. */
+  private ownContext(slot: number): number {
+    return (this.slotVm[slot] - 1) * this.contextsPerVm + 1;
+  }
+
+  /** Pins `context` (it gets an id now, so it counts among the contexts that got one). */
+  private pinContext(context: number): void {
+    if (this.lockstep.neverRan(context)) this.contextsRun++;
+    this.lockstep.pin(context);
   }
 
   /**
@@ -104,7 +119,7 @@ export class SimHost {
       return;
     }
     const slot = (vcpu / this.vcpusPerVm) | 0;
-    let context = (this.slotVm[slot] - 1) * this.contextsPerVm + 1;
+    let context = this.ownContext(slot);
     if (this.nested) {
       const choice = uniformInt(this.rng, 0, 3); // 0, 1: own; 2, 3: shadow 0, 1
       if (choice >= 2) context += 1 + 2 * (vcpu - slot * this.vcpusPerVm) + (choice - 2);
@@ -169,7 +184,10 @@ export class SimHost {
       const cpu = this.vcpuCpu[vcpu];
       if (cpu !== NONE) this.deschedule(cpu, vcpu);
     }
+    const pinned = slot < this.pinned;
+    if (pinned) this.lockstep.unpin(this.ownContext(slot));
     this.slotVm[slot] = this.nextVmNumber++;
+    if (pinned) this.pinContext(this.ownContext(slot));
     this.vmsReplaced++;
   }
 }

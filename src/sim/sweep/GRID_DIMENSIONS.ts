@@ -7,5 +7,6 @@ export const GRID_DIMENSIONS = [
   "churn",
   "put",
   "nested",
+  "pinned",
   "popularity",
 ] as const;

@@ -17,6 +17,7 @@ export interface SweepConfig {
     readonly churn?: readonly number[];
     readonly put?: readonly boolean[];
     readonly nested?: readonly boolean[];
+    readonly pinned?: readonly number[];
     readonly popularity?: readonly ("uniform" | "zipf")[];
   };
   readonly policies: readonly Policy[];
@@ -38,6 +39,8 @@ export interface SweepRow extends PolicyMetrics {
   readonly zipfSkew: number;
   readonly put: boolean;
   readonly nested: boolean;
+  /** VMs whose VMID stays pinned (0 in sweeps made before pinned ids). */
+  readonly pinned: number;
   readonly strategy: Policy["strategy"];
   readonly flush: Policy["flush"];
   /** Workload facts of the point (equal on all its rows). */

@@ -31,9 +31,10 @@ export const simParameterSchemas = {
   zipfSkew: numberIn(SIM_PARAMETERS.zipfSkew.range),
   put: z.boolean(),
   nested: z.boolean(),
+  pinned: numberIn(SIM_PARAMETERS.pinned.range),
   sampleEvery: numberIn(SIM_PARAMETERS.sampleEvery.range),
 };
-const { cpus, bits, vms, vcpusPerVm, churn, popularity } = simParameterSchemas;
+const { cpus, bits, vms, vcpusPerVm, churn, popularity, pinned } = simParameterSchemas;
 
 /** A policy: a reserved-lookup strategy and a flush policy. */
 export const policySchema = z.strictObject({
@@ -66,6 +67,7 @@ export const sweepConfigSchema = z
         churn: values(churn),
         put: values(z.boolean()),
         nested: values(z.boolean()),
+        pinned: values(pinned),
         popularity: values(popularity),
       })
       .partial()

@@ -18,6 +18,7 @@ export function sweepRows(point: number, result: SimResult): SweepRow[] {
     zipfSkew: options.zipfSkew,
     put: options.put,
     nested: options.nested,
+    pinned: options.pinned,
     strategy: policy.strategy,
     flush: policy.flush,
     simulatedMs: workload.simulatedMs,

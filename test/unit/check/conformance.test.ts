@@ -7,17 +7,20 @@ import {
   GENERATION,
   initialState,
   LOCK,
+  MAX_MODEL_PIN_COUNT,
+  type ModelLayout,
   modelLayout,
 } from "../../../src/check/ModelLayout.js";
 import { Pc, type StepModel } from "../../../src/check/stepModel.js";
 import { createAllocator, type VmidAllocator } from "../../../src/core/createAllocator.js";
 import type { FlushPolicy } from "../../../src/core/FlushPolicy.js";
-import { type IdSpaceOptions, idSpace } from "../../../src/core/IdSpace.js";
+import { availableIdCount, type IdSpaceOptions, idSpace } from "../../../src/core/IdSpace.js";
 import { MUTANT_NAMES, type MutantName } from "../../../src/core/Mutant.js";
+import { maxPinned } from "../../../src/core/maxPinned.js";
 import { STRATEGY_NAMES, type StrategyName } from "../../../src/core/strategies/ReservedLookup.js";
 import { seeded } from "../../_support/seeded.js";
 import { type AllocatorView, modelAllocatorView } from "./_support/modelAllocatorView.js";
-import { cpuWord, runPut, runUpdate } from "./_support/modelDriver.js";
+import { cpuWord, runPin, runPut, runUnpin, runUpdate } from "./_support/modelDriver.js";
 
 /*
  * "The step model is the same algorithm as the core": random sequential traces run both
@@ -50,6 +53,24 @@ interface SequentialTrace {
 }
 
 /**
+ * The raw draws of a trace: bits 2..4 (2 twice as likely), unbiased CPU and VM draws, and
+ * 1..60 events, each of a kind drawn from `kinds` (repeat a kind to make it likelier).
+ */
+function rawTraceArbitrary<Kind extends string>(kinds: readonly Kind[]) {
+  const draw = fc.noBias(fc.nat({ max: 1023 }));
+  return fc.record({
+    bits: fc.constantFrom(2, 2, 3, 4),
+    cpuDraw: draw,
+    vmDraw: draw,
+    events: fc.array(fc.record({ kind: fc.constantFrom(...kinds), cpu: draw, vm: draw }), {
+      minLength: 1,
+      maxLength: 60,
+      size: "max",
+    }),
+  });
+}
+
+/**
  * Random traces as in test/_support/traces.ts (unbiased draws reduced modulo their ranges, one
  * event in six a put), within the checker's ranges: bits 2..4 (2 twice as likely: only there
  * can the VMs outnumber the ids and roll over), cpus 1..min(4, 2^bits - 2), vms
@@ -59,38 +80,31 @@ interface SequentialTrace {
  * scheduler can only put the vCPU it runs, whereas the core lets `clearActive` store INVALID on
  * an idle CPU, over a 0 a rollover left there, which is a different state.
  */
-const traceArbitrary: fc.Arbitrary<SequentialTrace> = fc
-  .record({
-    bits: fc.constantFrom(2, 2, 3, 4),
-    cpuDraw: fc.noBias(fc.nat({ max: 1023 })),
-    vmDraw: fc.noBias(fc.nat({ max: 1023 })),
-    events: fc.array(
-      fc.record({
-        kind: fc.constantFrom("run", "run", "run", "run", "run", "put"),
-        cpu: fc.noBias(fc.nat({ max: 1023 })),
-        vm: fc.noBias(fc.nat({ max: 1023 })),
-      }),
-      { minLength: 1, maxLength: 60, size: "max" },
-    ),
-  })
-  .map(({ bits, cpuDraw, vmDraw, events }) => {
-    const ids = 2 ** bits;
-    const cpus = 1 + (cpuDraw % Math.min(4, ids - 2));
-    const vms = 1 + (vmDraw % Math.min(8, Math.floor(31 / ids)));
-    const running = new Array<boolean>(cpus).fill(false);
-    const kept: Event[] = [];
-    for (const raw of events) {
-      const cpu = raw.cpu % cpus;
-      if (raw.kind === "run") {
-        kept.push({ kind: "run", cpu, vm: 1 + (raw.vm % vms) });
-        running[cpu] = true;
-      } else if (running[cpu]) {
-        kept.push({ kind: "put", cpu });
-        running[cpu] = false;
-      }
+const traceArbitrary: fc.Arbitrary<SequentialTrace> = rawTraceArbitrary([
+  "run",
+  "run",
+  "run",
+  "run",
+  "run",
+  "put",
+]).map(({ bits, cpuDraw, vmDraw, events }) => {
+  const ids = 2 ** bits;
+  const cpus = 1 + (cpuDraw % Math.min(4, ids - 2));
+  const vms = 1 + (vmDraw % Math.min(8, Math.floor(31 / ids)));
+  const running = new Array<boolean>(cpus).fill(false);
+  const kept: Event[] = [];
+  for (const raw of events) {
+    const cpu = raw.cpu % cpus;
+    if (raw.kind === "run") {
+      kept.push({ kind: "run", cpu, vm: 1 + (raw.vm % vms) });
+      running[cpu] = true;
+    } else if (running[cpu]) {
+      kept.push({ kind: "put", cpu });
+      running[cpu] = false;
     }
-    return { bits, cpus, vms, events: kept };
-  });
+  }
+  return { bits, cpus, vms, events: kept };
+});
 
 /**
  * Traces for the ASID allocator (no puts: it has none), KPTI on or off. Without KPTI as
@@ -154,6 +168,29 @@ interface Coverage {
 }
 
 /**
+ * The step model these tests run: puts (unless `puts` is false: the ASID allocator has none),
+ * no speculation, TLBs and loaded guests kept.
+ */
+function sequentialModel(
+  layout: ModelLayout,
+  mutant: MutantName | undefined,
+  flush: FlushPolicy,
+  puts = true,
+): StepModel {
+  return {
+    layout,
+    generations: GENERATIONS,
+    puts,
+    speculation: false,
+    mutant,
+    exitUnloads: false,
+    flush,
+    trackTlb: true,
+    trackLoaded: true,
+  };
+}
+
+/**
  * Replays `trace` on the step model and on a core allocator per strategy, comparing after
  * every event; returns the ids the runs returned (stopping at a run the model's bound cuts).
  */
@@ -166,17 +203,7 @@ function replayBoth(
 ): number[] {
   const { bits, cpus, vms } = trace;
   const layout = modelLayout(cpus, vms, bits, idSpace(bits, space));
-  const model: StepModel = {
-    layout,
-    generations: GENERATIONS,
-    puts: space.allocator !== "asid",
-    speculation: false,
-    mutant,
-    exitUnloads: false,
-    flush,
-    trackTlb: true,
-    trackLoaded: true,
-  };
+  const model = sequentialModel(layout, mutant, flush, space.allocator !== "asid");
   const strategies = strategiesFor(mutant);
   // Each core drives a TLB per CPU: a run fills (vm, idx), the rollover's flush (onFlush, which
   // the no-flush mutant skips) empties them all; under the deferred policy a CPU's own flush
@@ -375,3 +402,175 @@ describe("conformance: the step model is the core's algorithm, run one operation
     });
   }
 });
+
+/*
+ * Pinned ids, sequentially: traces of runs, puts, pins and unpins on configurations that
+ * allow pins (maxPinned = N - cpus - 2 >= 1: bits 2 with 1 CPU, bits 3 and 4 with 1..4), run
+ * through the step model (the scheduler's startPin then the CPU alone to idle; unpin, one
+ * transition) and through the core (`pin`, `unpin`) with every strategy. After every event:
+ * the same state as above, plus the pinned map, every VM's pin count and the pinned count; a
+ * pin's result is the model's: pinned with the VM's id, or failed with nothing changed.
+ * The model bounds a VM's pin count by MAX_MODEL_PIN_COUNT, so a pin of a VM at the bound is
+ * dropped from the trace, as is an unpin of a VM that is not pinned (the core throws there).
+ */
+
+type PinEvent =
+  | Event
+  | { readonly kind: "pin"; readonly cpu: number; readonly vm: number }
+  | { readonly kind: "unpin"; readonly cpu: number; readonly vm: number };
+
+/**
+ * Pin traces for the id space `space` (the VMID allocator by default). Its N
+ * (availableIdCount: 2^bits, halved under KPTI) sets the CPUs: 1..min(4, N - 3), so that
+ * maxPinned = N - cpus - 2 >= 1; under KPTI 2-bit ids (N = 2) cannot hold a CPU and are drawn
+ * as 3-bit ones (N = 4, 1 CPU), and a VM more fits the model's TLB word (its top bit, odd idx
+ * N - 1, is never set). The ASID allocator has no put: its traces have none.
+ */
+function pinTraceArbitrary(space: IdSpaceOptions = {}) {
+  const kinds = ["run", "run", "run", "put", "pin", "pin", "unpin"] as const;
+  return rawTraceArbitrary(kinds).map(({ bits: drawnBits, cpuDraw, vmDraw, events }) => {
+    const bits = space.kpti === true ? Math.max(3, drawnBits) : drawnBits;
+    const ids = 2 ** bits;
+    const n = availableIdCount(idSpace(bits, space));
+    const cpus = 1 + (cpuDraw % Math.min(4, n - 3));
+    const vms = 1 + (vmDraw % Math.min(8, Math.floor((space.kpti === true ? 32 : 31) / ids)));
+    const running = new Array<boolean>(cpus).fill(false);
+    const counts = new Array<number>(vms + 1).fill(0);
+    const kept: PinEvent[] = [];
+    for (const raw of events) {
+      const cpu = raw.cpu % cpus;
+      const vm = 1 + (raw.vm % vms);
+      if (raw.kind === "run") {
+        kept.push({ kind: "run", cpu, vm });
+        running[cpu] = true;
+      } else if (raw.kind === "put") {
+        if (running[cpu] && space.allocator !== "asid") kept.push({ kind: "put", cpu });
+        running[cpu] = false;
+      } else if (raw.kind === "pin") {
+        if (counts[vm] >= MAX_MODEL_PIN_COUNT) continue;
+        const pinned = counts.filter((count) => count > 0).length;
+        if (counts[vm] > 0 || pinned < maxPinned(n, cpus)) counts[vm]++;
+        kept.push({ kind: "pin", cpu, vm });
+      } else if (counts[vm] > 0) {
+        counts[vm]--;
+        kept.push({ kind: "unpin", cpu, vm });
+      }
+    }
+    return { bits, cpus, vms, events: kept };
+  });
+}
+
+/*
+ * The id spaces pins are compared on: the VMID allocator (broadcast flush, puts), and the ASID
+ * allocator (deferred flush, no put) without and with KPTI. Under KPTI the pinned map holds
+ * every odd idx from init (asids_update_limit) and a rollover copies it: the pinned map, the
+ * bitmap after every rollover and maxPinned (N halved) are all compared below.
+ */
+const PIN_SPACES: readonly {
+  readonly label: string;
+  readonly space: IdSpaceOptions;
+  readonly seed: number;
+}[] = [
+  { label: "", space: {}, seed: 7341 },
+  { label: "ASID allocator, ", space: { allocator: "asid" }, seed: 7351 },
+  { label: "ASID allocator with KPTI, ", space: { allocator: "asid", kpti: true }, seed: 7361 },
+];
+
+describe("conformance with pinned ids: the step model is the core's pin and unpin", () => {
+  for (const { label, space, seed: firstSeed } of PIN_SPACES)
+    for (const [i, mutant] of [undefined, "forget-pinned-map", "pinned-before-reserved"].entries())
+      pinConformance(label, space, mutant as MutantName | undefined, firstSeed + i);
+});
+
+/** One pin conformance test: 300 traces in `space` under `mutant`, from `seed`. */
+function pinConformance(
+  label: string,
+  space: IdSpaceOptions,
+  mutant: MutantName | undefined,
+  seed: number,
+): void {
+  const asid = space.allocator === "asid";
+  const name = `${label}${mutant === undefined ? "the correct algorithm" : `mutant ${mutant}`}`;
+  test(`${name}: same results and state as the core after every event (seed ${seed})`, () => {
+    let pins = 0;
+    let failures = 0;
+    let pinnedKeeps = 0;
+    fc.assert(
+      fc.property(pinTraceArbitrary(space), ({ bits, cpus, vms, events }) => {
+        const layout = modelLayout(cpus, vms, bits, idSpace(bits, space), true);
+        const model = sequentialModel(layout, mutant, asid ? "deferred" : "broadcast", !asid);
+        const cores = STRATEGY_NAMES.map((strategy) =>
+          createAllocator({ bits, cpus, strategy, mutant, ...space }),
+        );
+        let state = initialState(layout);
+        for (const [at, event] of events.entries()) {
+          const where = `event ${at} (${JSON.stringify(event)})`;
+          let run: { state: Int32Array; cut: boolean };
+          if (event.kind === "run") run = runUpdate(model, state, event.cpu, event.vm);
+          else if (event.kind === "put")
+            run = { state: runPut(model, state, event.cpu), cut: false };
+          else if (event.kind === "unpin")
+            run = { state: runUnpin(model, state, event.cpu, event.vm), cut: false };
+          else run = runPin(model, state, event.cpu, event.vm);
+          if (run.cut) return; // the model's generation bound: the rest is not compared
+          const countBefore = state[layout.pinCount + (event.kind === "put" ? 0 : event.vm - 1)];
+          state = run.state;
+          for (const core of cores) {
+            if (event.kind === "run") {
+              assert.equal(
+                Number(core.update(event.cpu, event.vm)),
+                allocatorId(layout, state[layout.vmId + event.vm - 1]),
+                where,
+              );
+            } else if (event.kind === "put") core.clearActive(event.cpu);
+            else if (event.kind === "unpin") core.unpin(event.vm);
+            else {
+              const result = core.pin(event.vm);
+              const pinnedNow = state[layout.pinCount + event.vm - 1] > countBefore;
+              assert.equal(result.pinned, pinnedNow, `${where}: pinned`);
+              if (result.pinned) {
+                assert.equal(
+                  Number(result.id),
+                  allocatorId(layout, state[layout.vmId + event.vm - 1]),
+                  where,
+                );
+                assert.equal(result.pinCount, state[layout.pinCount + event.vm - 1], where);
+              }
+            }
+            assert.deepEqual(coreView(core, vms), modelAllocatorView(layout, state), where);
+            // Under KPTI the model's pinned map holds every odd idx besides the pinned VMs'
+            // (even) ones, as the core's does; pinSnapshot lists the VMs' only.
+            const pinnedMap = state[layout.pinnedMap];
+            assert.equal(pinnedMap & layout.initialPinnedMap, layout.initialPinnedMap, where);
+            const pinnedIdx: number[] = [];
+            for (let idx = 0; idx < layout.idCount; idx++)
+              if (pinnedMap & ~layout.initialPinnedMap & (1 << idx)) pinnedIdx.push(idx);
+            const counts = Array.from(state.subarray(layout.pinCount, layout.pinCount + vms));
+            assert.deepEqual(
+              core.pinSnapshot(),
+              {
+                maxPinned: layout.maxPinned,
+                pinnedCount: counts.filter((count) => count > 0).length,
+                pinnedIdx,
+              },
+              `${where}: pins`,
+            );
+            assert.deepEqual(
+              Array.from({ length: vms }, (_, i) => core.pinCountOf(i + 1)),
+              counts,
+              `${where}: pin counts`,
+            );
+          }
+        }
+        pins += cores[0].counters.pins;
+        failures += cores[0].counters.pinFailures;
+        pinnedKeeps += cores[0].counters.pinnedKeeps;
+      }),
+      seeded(seed, 300),
+    );
+    // Not vacuous: pins were taken and refused, and pinned VMs kept their idx in new_vmid.
+    assert.ok(pins >= 500, `only ${pins} pins`);
+    assert.ok(failures >= 50, `only ${failures} failed pins`);
+    assert.ok(pinnedKeeps >= 20, `only ${pinnedKeeps} pinned idx kept`);
+  });
+}

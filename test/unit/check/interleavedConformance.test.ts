@@ -12,7 +12,7 @@ import {
   type ModelLayout,
   modelLayout,
 } from "../../../src/check/ModelLayout.js";
-import { Action, PC_NAMES, Pc, type StepModel } from "../../../src/check/stepModel.js";
+import { Action, PC_NAMES, Pc, pinnedVms, type StepModel } from "../../../src/check/stepModel.js";
 import { testBit } from "../../../src/core/bitmap.js";
 import type { FlushPolicy } from "../../../src/core/FlushPolicy.js";
 import { type IdSpaceOptions, idSpace } from "../../../src/core/IdSpace.js";
@@ -81,6 +81,8 @@ interface Case {
   readonly space?: IdSpaceOptions;
   readonly flush: FlushPolicy;
   readonly mutant: MutantName | undefined;
+  /** Pin and unpin transitions (and commands) too. */
+  readonly pins?: boolean;
   readonly strategy: StrategyName;
   readonly bits: number;
   readonly cpus: number;
@@ -99,6 +101,8 @@ interface Coverage {
   /** Deferred: flushes of a marked CPU at publish and after a put. */
   publishFlushes: number;
   putFlushes: number;
+  /** Pins started. */
+  pins: number;
 }
 
 function emptyCoverage(): Coverage {
@@ -109,6 +113,7 @@ function emptyCoverage(): Coverage {
     racesLostToRollover: 0,
     publishFlushes: 0,
     putFlushes: 0,
+    pins: 0,
   };
 }
 
@@ -118,6 +123,7 @@ function modelOf(config: Case): StepModel {
     config.vms,
     config.bits,
     idSpace(config.bits, config.space),
+    config.pins === true,
   );
   return {
     layout,
@@ -176,12 +182,29 @@ function coreAccesses(model: StepModel, state: Int32Array, t: Transition): Expec
   const { layout, flush, mutant } = model;
   const cpu = t.cpu;
   const word = (s: Int32Array, field: number) => cpuWord(layout, s, cpu, field);
-  const vm = t.action === Action.startUpdate ? t.detail : word(state, CpuField.vm);
+  const vm =
+    t.action === Action.startUpdate || t.action === Action.startPin || t.action === Action.unpin
+      ? t.detail
+      : word(state, CpuField.vm);
   const vmIdAfter = allocatorId(layout, t.next[layout.vmId + vm - 1]);
   const marked = (state[FLUSH_PENDING] & (1 << cpu)) !== 0;
   const localFlush = marked ? access(Op.localFlush, cpu) : [];
   const idle = before(Op.idle, cpu);
   if (t.action === Action.startUpdate) return [before(Op.loadVmId, vm)];
+  // pinVmid starts with the lock; the rest of it is the pinLock step and what follows.
+  if (t.action === Action.startPin) return [before(Op.lock, 0)];
+  if (t.action === Action.unpin) {
+    // unpinVmid: lock, the pin count (lock-only: no pause), at the last pin the VM's id (its
+    // idx leaves the pinned map), unlock; the model's one step.
+    const last = state[layout.pinCount + vm - 1] === 1;
+    const id = allocatorId(layout, state[layout.vmId + vm - 1]);
+    return [
+      ...access(Op.lock, 0),
+      ...(last ? access(Op.loadVmId, vm, undefined, id) : []),
+      ...access(Op.unlock, 0),
+      idle,
+    ];
+  }
   if (t.action === Action.put) {
     // The core's clearActive: store INVALID (0 for clear-to-zero); under deferred its
     // test-and-clear follows, which the model makes a step of its own (putFlush).
@@ -220,7 +243,8 @@ function coreAccesses(model: StepModel, state: Int32Array, t: Transition): Expec
       ];
       // Renewed (reservation hit, old idx free) or found by the search: the VM id is stored.
       // Otherwise the search failed and a rollover follows, with nothing stored yet.
-      const stored = word(t.next, CpuField.pc) === Pc.publish;
+      const nextPc = word(t.next, CpuField.pc);
+      const stored = nextPc === Pc.publish || nextPc === Pc.pinPublish;
       return stored ? [...reads, ...access(Op.storeVmId, vm, vmIdAfter)] : reads;
     }
     case Pc.bumpGeneration:
@@ -256,6 +280,20 @@ function coreAccesses(model: StepModel, state: Int32Array, t: Transition): Expec
       return [before(Op.returned, cpu, vmid), idle];
     case Pc.putFlush:
       return [...localFlush, idle];
+    case Pc.pinLock: {
+      // pinVmid under the lock: the VM's id, its pin count (no pause); pinned already or at
+      // the limit: unlock; else the generation, and a current id: unlock; a stale one: keep
+      // the lock for newVmid (the next step).
+      const id = allocatorId(layout, state[layout.vmId + vm - 1]);
+      const head = [afterAccess(Op.lock, 0), ...access(Op.loadVmId, vm, undefined, id)];
+      const end = [...access(Op.unlock, 0), idle];
+      if (state[layout.pinCount + vm - 1] > 0 || pinnedVms(layout, state) >= layout.maxPinned)
+        return [...head, ...end];
+      const withGeneration = [...head, ...access(Op.loadGeneration, 0, undefined, generation)];
+      return word(t.next, CpuField.pc) === Pc.idle ? [...withGeneration, ...end] : withGeneration;
+    }
+    case Pc.pinPublish:
+      return [...access(Op.unlock, 0), idle];
     default:
       throw new Error(`unexpected pc ${t.detail}`);
   }
@@ -269,6 +307,9 @@ interface SharedView extends AllocatorView {
   readonly tlb: number[];
   readonly loadedVm: number[];
   readonly loadedIdx: number[];
+  /** The pinned map (its word: N <= 16) and every VM's pin count. */
+  readonly pinnedMap: number;
+  readonly pinCounts: number[];
 }
 
 function modelView(model: StepModel, s: Int32Array): SharedView {
@@ -282,6 +323,8 @@ function modelView(model: StepModel, s: Int32Array): SharedView {
     tlb: model.trackTlb ? perCpu(CpuField.tlb) : [],
     loadedVm: perCpu(CpuField.loadedVm),
     loadedIdx: perCpu(CpuField.loadedIdx),
+    pinnedMap: s[layout.pinnedMap],
+    pinCounts: Array.from(s.subarray(layout.pinCount, layout.pinCount + layout.vms)),
   };
 }
 
@@ -306,6 +349,12 @@ function coreView(model: StepModel, cpus: SteppedCpus, lockHolder: number): Shar
     tlb: model.trackTlb ? hardware(Hardware.tlb) : [],
     loadedVm: hardware(Hardware.loadedVm),
     loadedIdx: hardware(Hardware.loadedIdx),
+    // Without pins the model has no pinned map (its rollover takes the kernel's branch for
+    // none: the KPTI pattern or a clear), while the core's keeps its initial value (under
+    // KPTI the pattern): compared with pins only; the rollover's bitmap is compared always.
+    // The word's bits past idx N - 1 (set by the KPTI pattern's fill) are not the model's.
+    pinnedMap: layout.pins ? memory.pinnedMap[0] & (2 ** layout.idCount - 1) : 0,
+    pinCounts: range(layout.vms).map((v) => memory.loadPinCount(v + 1)),
   };
 }
 
@@ -313,6 +362,8 @@ function coreView(model: StepModel, cpus: SteppedCpus, lockHolder: number): Shar
 function describeTransition(t: Transition): string {
   if (t.action === Action.startUpdate) return `cpu ${t.cpu} update VM ${t.detail}`;
   if (t.action === Action.put) return `cpu ${t.cpu} put`;
+  if (t.action === Action.startPin) return `cpu ${t.cpu} pin VM ${t.detail}`;
+  if (t.action === Action.unpin) return `cpu ${t.cpu} unpin VM ${t.detail}`;
   return `cpu ${t.cpu} ${PC_NAMES[t.detail]}`;
 }
 
@@ -360,6 +411,11 @@ function runSchedule(
     const expected = coreAccesses(model, state, t);
     if (t.action === Action.startUpdate) cpus.command(t.cpu, Command.update, t.detail);
     if (t.action === Action.put) cpus.command(t.cpu, Command.put);
+    if (t.action === Action.startPin) {
+      coverage.pins++;
+      cpus.command(t.cpu, Command.pin, t.detail);
+    }
+    if (t.action === Action.unpin) cpus.command(t.cpu, Command.unpin, t.detail);
     for (const e of expected) {
       const got = cpus.advance(t.cpu);
       const where = `step ${history.length} (${row}): core`;
@@ -525,6 +581,69 @@ function asidCases(): Case[] {
   return cases;
 }
 
+/**
+ * Pinned ids: CPUs also pin and unpin (pinVmid, unpinVmid). Pins need maxPinned = 2^bits -
+ * cpus - 2 >= 1, so 3-bit ids: 2 CPUs (maxPinned 4) and 3 CPUs (maxPinned 3), with more VMs
+ * than the 7 usable ids; TLBs are not compared (they do not fit the model's Int32).
+ */
+function pinCases(): Case[] {
+  const cases: Case[] = [];
+  let seed = 9300;
+  for (const mutant of [undefined, "forget-pinned-map", "pinned-before-reserved"] as const) {
+    for (const cpus of [2, 3]) {
+      cases.push({
+        flush: "broadcast",
+        mutant,
+        pins: true,
+        strategy: "scan",
+        bits: 3,
+        cpus,
+        vms: 10,
+        seed: seed++,
+      });
+    }
+  }
+  cases.push({
+    flush: "deferred",
+    mutant: undefined,
+    pins: true,
+    strategy: "indexed",
+    bits: 3,
+    cpus: 2,
+    vms: 10,
+    seed: seed++,
+  });
+  return cases;
+}
+
+/**
+ * Pinned ids on the ASID allocator (deferred flush, no put), correct and both pin mutants.
+ * Without KPTI: 3-bit ids on 2 CPUs, maxPinned 8 - 2 - 2 = 4. With KPTI the limit uses the
+ * halved count, so 3-bit ids allow none (4 - 2 - 2 = 0): 4-bit ids, N = 8, maxPinned 4, with
+ * more VMs than the 7 usable even idx. Here the pinned map starts with every odd idx set and
+ * each rollover copies it: the pinned map word is compared whole, pattern included.
+ */
+function asidPinCases(): Case[] {
+  const cases: Case[] = [];
+  let seed = 9500;
+  for (const kpti of [false, true]) {
+    for (const mutant of [undefined, "forget-pinned-map", "pinned-before-reserved"] as const) {
+      cases.push({
+        space: { allocator: "asid", kpti },
+        flush: "deferred",
+        mutant,
+        pins: true,
+        strategy: "scan",
+        bits: kpti ? 4 : 3,
+        cpus: 2,
+        vms: 10,
+        seed: seed++,
+      });
+    }
+  }
+  return cases;
+}
+
 describe("interleaved conformance: the step model is the core's algorithm, step for step", () => {
   const totals: Record<FlushPolicy, Coverage> = {
     broadcast: emptyCoverage(),
@@ -566,6 +685,22 @@ describe("interleaved conformance: the step model is the core's algorithm, step 
     assert.ok(asidTotal.publishFlushes >= 100, `${asidTotal.publishFlushes} flushes at publish`);
     assert.equal(asidTotal.putFlushes, 0, "the ASID allocator has no put");
   });
+  for (const config of [...pinCases(), ...asidPinCases()]) {
+    const what = config.mutant === undefined ? "the correct algorithm" : `mutant ${config.mutant}`;
+    const allocator =
+      config.space?.allocator === "asid"
+        ? `ASID allocator${config.space.kpti === true ? " with KPTI" : ""}, `
+        : "";
+    const name = `pins, ${allocator}${config.flush} flush, ${what}, ${config.strategy} strategy: ${config.cpus} CPUs, ${config.vms} VMs, ${config.bits}-bit ids (seed ${config.seed})`;
+    test(name, async (t) => {
+      const coverage = await checkCase(config, name);
+      t.diagnostic(JSON.stringify(coverage));
+      // Not vacuous: pins were started, and the runs rolled over with other CPUs moving.
+      assert.ok(coverage.pins >= RUNS * 4, `only ${coverage.pins} pins`);
+      assert.ok(coverage.rollovers >= RUNS / 2, `only ${coverage.rollovers} rollovers`);
+      assert.ok(coverage.stepsDuringRollover > 0, "no step ran beside a rollover");
+    });
+  }
   // Over all cases of a policy (the schedules are fixed by the seeds, so these are exact
   // counts, not timings): fast paths lost races to rollovers, and under deferred, puts raced
   // with rollovers that marked them.

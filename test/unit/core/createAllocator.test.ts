@@ -75,6 +75,7 @@ describe("createAllocator", () => {
         slowPathEntries: 5,
         reservedHits: 0,
         oldIdxReuses: 0,
+        pinnedKeeps: 0,
         freshAllocations: 5,
         rollovers: 1,
         reservedLookups: 1,
@@ -87,6 +88,9 @@ describe("createAllocator", () => {
         broadcastFlushes: 1,
         localFlushes: 0,
         cpusFlushed: 2,
+        pins: 0,
+        pinFailures: 0,
+        unpins: 0,
       },
     );
   });

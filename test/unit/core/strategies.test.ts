@@ -155,6 +155,7 @@ for (const strategy of STRATEGY_NAMES) {
           slowPathEntries: 7, // new VMs, a zero active after each rollover, stale VMs
           reservedHits: 2,
           oldIdxReuses: 0,
+          pinnedKeeps: 0,
           freshAllocations: 5, // vm1..vm4, then vm1 after the second rollover
           rollovers: 2,
           reservedLookups: 3,
@@ -169,6 +170,9 @@ for (const strategy of STRATEGY_NAMES) {
           broadcastFlushes: 2, // one per rollover
           localFlushes: 0,
           cpusFlushed: 4, // 2 CPUs per broadcast
+          pins: 0,
+          pinFailures: 0,
+          unpins: 0,
         },
       );
     });

@@ -54,6 +54,9 @@ function regionsOf(layout: SharedLayout): Region[] {
     word("index keys", layout.indexKeysBase, layout.indexSize),
     word("index heads", layout.indexHeadsBase, layout.indexSize),
     word("index next", layout.indexNextBase, layout.cpus),
+    word("flush pending", layout.flushPendingBase, layout.flushPendingWords),
+    word("pinned map", layout.pinnedMapBase, layout.bitmapWords),
+    word("pin counts", layout.pinCountBase, layout.vmCapacity),
   ];
 }
 
@@ -134,9 +137,12 @@ for (const [bits, cpus, vmCapacity] of CONFIGS) {
       for (let cpu = 0; cpu < cpus; cpu++) memory.storeActive(cpu, BigInt(next()));
       for (let cpu = 0; cpu < cpus; cpu++) memory.reserved[cpu] = BigInt(next());
       for (let vm = 1; vm <= vmCapacity; vm++) memory.storeVmId(vm, BigInt(next()));
+      for (let vm = 1; vm <= vmCapacity; vm++) memory.storePinCount(vm, next());
       const wordArrays = [
         memory.lockedWords,
         memory.bitmap,
+        memory.pinnedMap,
+        memory.flushPending,
         memory.reservedIndex.keys,
         memory.reservedIndex.heads,
         memory.reservedIndex.next,
@@ -150,9 +156,12 @@ for (const [bits, cpus, vmCapacity] of CONFIGS) {
       for (let cpu = 0; cpu < cpus; cpu++) assert.equal(other.loadActive(cpu), BigInt(next()));
       for (let cpu = 0; cpu < cpus; cpu++) assert.equal(other.reserved[cpu], BigInt(next()));
       for (let vm = 1; vm <= vmCapacity; vm++) assert.equal(other.loadVmId(vm), BigInt(next()));
+      for (let vm = 1; vm <= vmCapacity; vm++) assert.equal(other.loadPinCount(vm), next());
       const otherArrays = [
         other.lockedWords,
         other.bitmap,
+        other.pinnedMap,
+        other.flushPending,
         other.reservedIndex.keys,
         other.reservedIndex.heads,
         other.reservedIndex.next,

@@ -18,8 +18,10 @@ function rejects(text: string, pattern: RegExp): void {
 }
 
 describe("readSweepOutput", () => {
-  test("reads the fixture as it is", () => {
-    assert.deepEqual(readSweepOutput(FIXTURE_PATH), JSON.parse(readFileSync(FIXTURE_PATH, "utf8")));
+  test("reads the fixture as it is, a sweep made before pinned ids as pinned 0", () => {
+    const raw = JSON.parse(readFileSync(FIXTURE_PATH, "utf8"));
+    assert.equal(raw.rows[0].pinned, undefined, "the fixture has no pinned field");
+    assert.deepEqual(readSweepOutput(FIXTURE_PATH), loadFixture());
   });
 
   test("a JSON syntax error names the file, the line and the column", () => {

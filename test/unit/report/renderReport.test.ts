@@ -32,7 +32,7 @@ describe("renderReport on the fixture sweep (seed 20261130)", () => {
     const charts = JSON.parse(jsonScript(html, "chart-data")) as { id: string }[];
     assert.deepEqual(
       charts.map((chart) => chart.id),
-      ["lock-ops", "slow-path-ns", "rollovers", "flushes", "counted-skips"],
+      ["lock-ops", "slow-path-ns", "rollovers", "flushes", "counted-skips", "pinned"],
     );
   });
 
@@ -67,9 +67,9 @@ describe("renderReport on the fixture sweep (seed 20261130)", () => {
     assert.ok(!html.includes('id="findings"'));
   });
 
-  test("four sections, five charts with data, a table with every row", () => {
-    assert.equal(html.match(/<section class="chart-section">/g)?.length, 4);
-    assert.equal(html.match(/<figure class="chart" data-chart="/g)?.length, 5);
+  test("five sections, six charts with data, a table with every row", () => {
+    assert.equal(html.match(/<section class="chart-section">/g)?.length, 5);
+    assert.equal(html.match(/<figure class="chart" data-chart="/g)?.length, 6);
     assert.ok(!html.includes("data-empty"));
     const body = html.slice(html.indexOf("<tbody>"), html.indexOf("</tbody>"));
     assert.equal(body.match(/<tr>/g)?.length, 120);
@@ -98,7 +98,7 @@ describe("renderReport on the fixture sweep (seed 20261130)", () => {
 
   test("a sweep with no rows: every chart empty, still one valid page", () => {
     const page = renderReport(withRows([]));
-    assert.equal(page.match(/data-empty="true"/g)?.length, 5);
+    assert.equal(page.match(/data-empty="true"/g)?.length, 6);
     assert.match(page, /the sweep has no rows/);
   });
 });

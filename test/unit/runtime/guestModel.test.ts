@@ -320,3 +320,23 @@ describe("GuestModel violation record and readViolation", () => {
     ]);
   });
 });
+
+describe("GuestModel (e) pinned idx", () => {
+  // Proves (e) compares the idx a pin was taken with to the VM's id read now: VM 2 pinned
+  // with idx 3 (G1 | 3 = 0x13); renewed in G2 keeping idx 3 (0x23) it passes; with idx 4
+  // (0x24) it is a violation naming VM 2 and the pinned idx 3, and a stop is requested.
+  test("a pinned VM whose idx moved is a violation; a renewal keeping the idx is not", () => {
+    const f = setUp();
+    assert.equal(f.model.checkPinned(0, 2, 3, G1 | 3n), undefined);
+    assert.equal(f.model.checkPinned(0, 2, 3, G2 | 3n), undefined);
+    assert.equal(f.model.stopRequested(), false);
+    assert.equal(f.model.checkPinned(1, 2, 3, G2 | 4n), "pinned-idx-changed");
+    assert.equal(f.model.stopRequested(), true);
+    const v = report(f, 10);
+    assert.deepEqual(
+      { kind: v?.kind, cpu: v?.cpu, vm: v?.vm, idx: v?.idx },
+      { kind: "pinned-idx-changed", cpu: 1, vm: 2, idx: 3 },
+    );
+    assert.equal(v?.description, VIOLATION_KINDS["pinned-idx-changed"]);
+  });
+});

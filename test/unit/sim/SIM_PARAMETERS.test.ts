@@ -48,11 +48,18 @@ function sweepAccepts(name: NumericSimParameter, value: number): boolean {
 
 /**
  * Whether validateSimOptions takes `value`, every other option valid: 24 bits for up to 4096
- * CPUs, 1 CPU for as few as 2 bits, so that 2^bits - 1 > cpus holds across both ranges.
+ * CPUs, 1 CPU for as few as 2 bits, so that 2^bits - 1 > cpus holds across both ranges; the
+ * most VMs, so that pinned <= min(vms, 2^24 - 1 - 2) holds across pinned's range.
  */
 function libraryAccepts(name: NumericSimParameter, value: number): boolean {
   try {
-    validateSimOptions({ ...SIM_DEFAULTS, bits: 24, cpus: 1, [name]: value });
+    validateSimOptions({
+      ...SIM_DEFAULTS,
+      bits: 24,
+      cpus: 1,
+      vms: SIM_PARAMETERS.vms.range.max,
+      [name]: value,
+    });
     return true;
   } catch {
     return false;

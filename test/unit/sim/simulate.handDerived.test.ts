@@ -232,4 +232,48 @@ describe("simulate: hand-derived workloads", () => {
       });
     });
   }
+
+  /*
+   * Pinned ids: 1 CPU, bits 2 (maxPinned 4 - 1 - 2 = 1), 1 VM of 1 vCPU pinned, churn 1000
+   * (each slice replaces the VM; its pin passes to the new one), no put, 6 slices.
+   * Time 0: VM 1's context is pinned: new_vmid, fresh idx 1 (id 5), pinned map {1}.
+   * Slice 1: churn: unpin 1, pin 2: fresh from curIdx 1, bit 1 set (5 is current): idx 2 (6).
+   *   update(2): active[0] = 0: slow path; 6 is current: published.
+   * Slice 2: the running vCPU is descheduled (no put: active[0] stays 6); unpin 2, pin 3:
+   *   idx 3 (7). update(3): active 6 non-zero, 7 current: fast path.
+   * Slice 3: unpin 3, pin 4: nothing clear from curIdx 3: rollover (bitmap = pinned map {},
+   *   CPU 0's active 7 reserves idx 3), then idx 1 (9). update(4): active 0: slow path.
+   * Slice 4: unpin 4, pin 5: from curIdx 1, bits 1 and 3 set: idx 2 (a). update: fast path.
+   * Slice 5: unpin 5, pin 6: from curIdx 2: 2, 3 set: rollover (CPU 0 reserves a: idx 2),
+   *   then idx 1 (d). update: slow path.
+   * Slice 6: unpin 6, pin 7: from curIdx 1: idx 3 (f). update: fast path.
+   * So 6 updates, 3 fast and 3 slow, 2 rollovers (both inside pins); 7 contexts got an id
+   * (VM 1's by its pin only), 6 replaced.
+   */
+  test("1 CPU, bits 2, 1 pinned VM replaced every slice, no put (seed 17): pins allocate and roll over", () => {
+    const result = simulate(
+      options({
+        seed: 17,
+        cpus: 1,
+        bits: 2,
+        vms: 1,
+        vcpusPerVm: 1,
+        slices: 6,
+        churn: 1000,
+        put: false,
+        pinned: 1,
+      }),
+    );
+    assert.equal(result.idsIdentical, true);
+    assert.equal(result.workload.updates, 6);
+    assert.equal(result.workload.contextsRun, 7);
+    assert.equal(result.workload.vmsDestroyed, 6);
+    eachPolicy(result, (m, label) => {
+      assert.deepEqual(
+        { fast: m.fastPathHits, slow: m.slowPathEntries, rollovers: m.rollovers },
+        { fast: 3, slow: 3, rollovers: 2 },
+        label,
+      );
+    });
+  });
 });

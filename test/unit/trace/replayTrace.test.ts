@@ -14,6 +14,8 @@ async function replayCalls(
   const sink: ReplaySink = {
     flush: (generation, line) => calls.push(`flush ${generation.toString(16)} @${line}`),
     run: (cpu, vm, vmid, line) => calls.push(`run ${cpu} ${vm} ${vmid.toString(16)} @${line}`),
+    pin: (vm, result, line) =>
+      calls.push(`pin ${vm} ${result.pinned ? result.id.toString(16) : result.reason} @${line}`),
   };
   const bytes = Buffer.from(trace);
   async function* chunks() {

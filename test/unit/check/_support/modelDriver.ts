@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
-import type { CheckOptions } from "../../../../src/check/CheckOptions.js";
-import {
-  CPU_FIELDS,
-  CpuField,
-  type ModelLayout,
-  modelLayout,
-} from "../../../../src/check/ModelLayout.js";
+import { type CheckOptions, checkModelLayout } from "../../../../src/check/CheckOptions.js";
+import { CPU_FIELDS, CpuField, type ModelLayout } from "../../../../src/check/ModelLayout.js";
 import { Action, Pc, type StepModel, successors } from "../../../../src/check/stepModel.js";
 
 /**
@@ -18,7 +13,7 @@ export function trackingStepModel(
   generations: number = config.generations ?? Number.POSITIVE_INFINITY,
 ): StepModel {
   return {
-    layout: modelLayout(config.cpus, config.vms, config.bits),
+    layout: checkModelLayout(config),
     generations,
     puts: config.puts,
     speculation: config.speculation,
@@ -119,6 +114,16 @@ export function runUpdate(model: StepModel, state: Int32Array, cpu: number, vm: 
 /** Puts the vCPU `cpu` runs (the scheduler's put transition, then the deferred policy's flush step). */
 export function runPut(model: StepModel, state: Int32Array, cpu: number): Int32Array {
   return runToIdle(model, take(model, state, cpu, Action.put, 0), cpu).state;
+}
+
+/** Runs `pin(vm)` on `cpu` from a state where `cpu` is idle (the pin may roll over). */
+export function runPin(model: StepModel, state: Int32Array, cpu: number, vm: number): UpdateRun {
+  return runToIdle(model, take(model, state, cpu, Action.startPin, vm), cpu);
+}
+
+/** Runs `unpin(vm)` on idle `cpu`: one transition. */
+export function runUnpin(model: StepModel, state: Int32Array, cpu: number, vm: number): Int32Array {
+  return take(model, state, cpu, Action.unpin, vm);
 }
 
 /**

@@ -83,7 +83,7 @@ export const Word = {
   arg: 3,
   /** The operation to run when released from `idle` (see Command). */
   command: 4,
-  /** The VM of an `update` command. */
+  /** The VM of an `update`, `pin` or `unpin` command. */
   commandVm: 5,
   /** Bumped by the test for a fresh run: the worker makes a fresh view and context. */
   run: 6,
@@ -92,7 +92,7 @@ export const Word = {
 } as const;
 
 /** Operations the test hands a CPU at `idle`. */
-export const Command = { update: 1, put: 2, exit: 3 } as const;
+export const Command = { update: 1, put: 2, exit: 3, pin: 4, unpin: 5 } as const;
 
 const WORDS_PER_SLOT = 16;
 const VALUES_PER_SLOT = 2;
@@ -215,6 +215,7 @@ export class SteppingMemory implements VmidMemory<bigint> {
   readonly lockedWords: Int32Array;
   readonly reservedIndex: ReservedIndexSlots;
   readonly flushPending: Int32Array;
+  readonly pinnedMap: Int32Array;
 
   constructor(
     private readonly inner: VmidMemory<bigint>,
@@ -228,6 +229,7 @@ export class SteppingMemory implements VmidMemory<bigint> {
     this.lockedWords = inner.lockedWords;
     this.reservedIndex = inner.reservedIndex;
     this.flushPending = inner.flushPending;
+    this.pinnedMap = inner.pinnedMap;
   }
 
   private access<T>(op: number, arg: number, v0: bigint, v1: bigint, call: () => T): T {
@@ -264,6 +266,13 @@ export class SteppingMemory implements VmidMemory<bigint> {
   }
   storeVmId(vm: number, v: bigint): void {
     this.access(Op.storeVmId, vm, v, 0n, () => this.inner.storeVmId(vm, v));
+  }
+  // Pin counts are lock-only state, like the typed arrays above: forwarded without a pause.
+  loadPinCount(vm: number): number {
+    return this.inner.loadPinCount(vm);
+  }
+  storePinCount(vm: number, count: number): void {
+    this.inner.storePinCount(vm, count);
   }
   lock(): void {
     this.access(Op.lock, 0, 0n, 0n, () => this.inner.lock());

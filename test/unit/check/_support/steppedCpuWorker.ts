@@ -1,6 +1,7 @@
 import { workerData } from "node:worker_threads";
 import type { AllocatorContext } from "../../../../src/core/AllocatorContext.js";
 import { createAllocatorContext } from "../../../../src/core/createAllocator.js";
+import { pinVmid, unpinVmid } from "../../../../src/core/pinVmid.js";
 import type { ReservedLookup } from "../../../../src/core/strategies/ReservedLookup.js";
 import { reservedLookupNamed } from "../../../../src/core/strategies/reservedLookupNamed.js";
 import { clearActive, updateVmid } from "../../../../src/core/updateVmid.js";
@@ -21,7 +22,7 @@ import {
 
 /*
  * The worker script of the interleaved conformance test: one CPU running `src/core`'s
- * updateVmid and clearActive over the shared memory, pausing at every access (see
+ * updateVmid, clearActive, pinVmid and unpinVmid over the shared memory, pausing at every access (see
  * steppedCpu.ts). The hardware it drives is the model's: guest entry fills the TLB bit of
  * (vm, idx) and loads the guest; a put unloads it; the core's flush callbacks empty TLBs.
  */
@@ -91,6 +92,11 @@ function runCommand(state: { context: AllocatorContext<bigint>; run: number }): 
     Atomics.store(hardware, Hardware.loadedVm(cpu), 0);
     Atomics.store(hardware, Hardware.loadedIdx(cpu), 0);
     clearActive(state.context, cpu);
+  } else if (command === Command.pin) {
+    // No hardware: a pin publishes nothing and loads no guest.
+    pinVmid(state.context, Atomics.load(slot.words, Word.commandVm));
+  } else if (command === Command.unpin) {
+    unpinVmid(state.context, Atomics.load(slot.words, Word.commandVm));
   } else {
     throw new Error(`unknown command ${command}`);
   }

@@ -113,6 +113,7 @@ class PausingMemoryImpl implements PausingMemory {
   readonly lockedWords: Int32Array;
   readonly reservedIndex: ReservedIndexSlots;
   readonly flushPending: Int32Array;
+  readonly pinnedMap: Int32Array;
   private nextPoint = 0;
 
   constructor(
@@ -131,6 +132,7 @@ class PausingMemoryImpl implements PausingMemory {
     this.lockedWords = inner.lockedWords;
     this.reservedIndex = inner.reservedIndex;
     this.flushPending = inner.flushPending;
+    this.pinnedMap = inner.pinnedMap;
   }
 
   unreachedPoints(): readonly PausePoint[] {
@@ -192,6 +194,13 @@ class PausingMemoryImpl implements PausingMemory {
     this.around(`storeVmId(vm ${vm})`, `storeVmId(vm ${vm}, ${v})`, () =>
       this.inner.storeVmId(vm, v),
     );
+  }
+  // Pin counts are lock-only state, like the typed arrays above: forwarded without a pause.
+  loadPinCount(vm: number): number {
+    return this.inner.loadPinCount(vm);
+  }
+  storePinCount(vm: number, count: number): void {
+    this.inner.storePinCount(vm, count);
   }
   lock(): void {
     this.around("lock()", "lock()", () => this.inner.lock());
