@@ -8,6 +8,9 @@ import { TraceError } from "../trace/TraceError.js";
 import { TraceParser } from "../trace/TraceParser.js";
 import type { TraceSnapshot, TraceViewData, TraceViewEvent } from "./ViewData.js";
 
+/** Why a trace page refuses `pin` and `unpin` lines. */
+const NO_PINS = "an HTML page does not show pin and unpin events: replay this trace without --html";
+
 /**
  * What a trace page can show: at most this many events (runs and puts; the page embeds the
  * allocator's state after each), CPUs (one column each) and bits (2^bits map cells). Longer or
@@ -85,6 +88,13 @@ export async function traceViewData(
         clearActive(context as AllocatorContext<number>, cpu);
         running[cpu] = 0;
         record({ line, cpu, vm: 0 });
+      },
+      // The page draws events per CPU; a pin belongs to none, so it is not drawn.
+      pin(_vm, line) {
+        throw new TraceError(file, line, NO_PINS);
+      },
+      unpin(_vm, line) {
+        throw new TraceError(file, line, NO_PINS);
       },
     },
     space,

@@ -91,3 +91,21 @@ test("vmid replay --html refuses a trace past 1000 events: exit 2, one line nami
   );
   assert.equal(existsSync(htmlPath), false);
 });
+
+// A pin belongs to no CPU, and the page draws events per CPU: a pin line is refused at its
+// own line (line 4 here: two header lines, one run, then the pin), nothing written.
+test("vmid replay --html refuses a pin line: exit 2, the file and line, nothing written", (t: TestContext) => {
+  const folder = mkdtempSync(join(tmpdir(), "vmid-e2e-view-trace-pin-"));
+  t.after(() => rmSync(folder, { recursive: true, force: true }));
+  const trace = join(folder, "pinned.trace");
+  writeFileSync(trace, "bits 2\ncpus 1\nrun 0 1\npin 1\n");
+  const htmlPath = join(folder, "pinned.html");
+  const result = runVmid(["replay", trace, "--html", htmlPath]);
+  assert.equal(result.status, 2);
+  assert.equal(result.stdout, "");
+  assert.equal(
+    result.stderr,
+    `vmid: ${trace}:4: an HTML page does not show pin and unpin events: replay this trace without --html\n`,
+  );
+  assert.equal(existsSync(htmlPath), false);
+});
