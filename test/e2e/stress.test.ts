@@ -341,17 +341,39 @@ describe("vmid stress", { concurrency: true }, () => {
     });
 
     // Proves the watchdog does not count worker start-up as a hang: runs with the smallest
-    // watchdog accepted (100 ms) and no injected fault must exit 0. They do not when a
-    // worker takes over 100 ms to start (under load: measured 1 in 6 alone at load 7, and
-    // 500 ms was outlasted in this file's concurrent runs): the report then says both
-    // workers were 'starting' "for cpu 0" (the cpu word starts at 0, not -1).
+    // watchdog accepted (100 ms) and no injected fault. Worker start-up can outlast 100 ms
+    // (under load: measured 1 in 6 alone at load 7, before the start allowance), and a report
+    // then said both workers were 'starting'. After start-up, a loaded machine can also leave
+    // every worker of a run without the processor for over 100 ms, a real gap the watchdog is
+    // right to report (seen at load average ~20 on 2 cores). So the property is tested, not a
+    // timing: each run either finishes (exit 0) or reports a watchdog fault in which no worker
+    // is still 'starting'; and at least one of the four runs must finish, so a watchdog that
+    // always fired would fail.
     test("a watchdog shorter than worker start-up does not fire before the workers start", async () => {
       const results = await Promise.all(
         [1, 2, 3, 4].map((seed) =>
-          vmid(["stress", "--events", "2000", "--watchdog", "100", "--seed", String(seed)]),
+          vmid([
+            ...["stress", "--events", "2000", "--watchdog", "100", "--seed", String(seed)],
+            "--json",
+          ]),
         ),
       );
-      for (const result of results) assertOk(result);
+      let finished = 0;
+      for (const result of results) {
+        if (result.status === 0) {
+          assertOk(result);
+          finished++;
+          continue;
+        }
+        assertFault(result);
+        const json = JSON.parse(result.stdout) as StressResult;
+        assert.equal(json.kind, "fault");
+        if (json.kind !== "fault") continue;
+        assert.equal(json.fault.reason, "watchdog", json.fault.message);
+        for (const worker of json.fault.workers)
+          assert.notEqual(worker.activity, "starting", JSON.stringify(json.fault));
+      }
+      assert.ok(finished > 0, "every run was stopped by the watchdog");
     });
   });
 
