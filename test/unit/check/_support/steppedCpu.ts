@@ -2,7 +2,8 @@ import type { FlushPolicy } from "../../../../src/core/FlushPolicy.js";
 import type { MutantName } from "../../../../src/core/Mutant.js";
 import type { StrategyName } from "../../../../src/core/strategies/ReservedLookup.js";
 import type { SharedLayout } from "../../../../src/mem/sharedLayout.js";
-import type { IdSlots, ReservedIndexSlots, VmidMemory } from "../../../../src/mem/VmidMemory.js";
+import type { VmidMemory } from "../../../../src/mem/VmidMemory.js";
+import { InterceptingMemory, type ObservableAccess } from "../../../_support/InterceptingMemory.js";
 
 /*
  * One CPU of the core allocator as a worker thread that stops at every access another CPU can
@@ -202,82 +203,24 @@ export interface SteppedCpuInput {
 }
 
 /**
- * A VmidMemory that pauses before and after every method call of `inner`, reporting the
+ * A VmidMemory that pauses before and after every observable call of `inner`, reporting the
  * method, its CPU or VM, and its values (before: the values it writes; after: what it read).
- * Lock-only state is the very same typed arrays as `inner`'s.
+ * Lock-only state is the very same typed arrays as `inner`'s (InterceptingMemory).
  */
-export class SteppingMemory implements VmidMemory<bigint> {
-  readonly ids: VmidMemory<bigint>["ids"];
-  readonly space: VmidMemory<bigint>["space"];
-  readonly cpus: number;
-  readonly reserved: IdSlots<bigint>;
-  readonly bitmap: Int32Array;
-  readonly lockedWords: Int32Array;
-  readonly reservedIndex: ReservedIndexSlots;
-  readonly flushPending: Int32Array;
-  readonly pinnedMap: Int32Array;
-
+export class SteppingMemory extends InterceptingMemory {
   constructor(
-    private readonly inner: VmidMemory<bigint>,
+    inner: VmidMemory<bigint>,
     private readonly slot: ControlSlot,
   ) {
-    this.ids = inner.ids;
-    this.space = inner.space;
-    this.cpus = inner.cpus;
-    this.reserved = inner.reserved;
-    this.bitmap = inner.bitmap;
-    this.lockedWords = inner.lockedWords;
-    this.reservedIndex = inner.reservedIndex;
-    this.flushPending = inner.flushPending;
-    this.pinnedMap = inner.pinnedMap;
+    super(inner);
   }
 
-  private access<T>(op: number, arg: number, v0: bigint, v1: bigint, call: () => T): T {
-    pauseAt(this.slot, labelOf(op, false), arg, v0, v1);
+  protected intercept<T>({ method, target, written }: ObservableAccess, call: () => T): T {
+    const op = Op[method];
+    const arg = target?.index ?? 0;
+    pauseAt(this.slot, labelOf(op, false), arg, written[0] ?? 0n, written[1] ?? 0n);
     const result = call();
     pauseAt(this.slot, labelOf(op, true), arg, typeof result === "bigint" ? result : 0n);
     return result;
-  }
-
-  loadGeneration(): bigint {
-    return this.access(Op.loadGeneration, 0, 0n, 0n, () => this.inner.loadGeneration());
-  }
-  storeGeneration(generation: bigint): void {
-    this.access(Op.storeGeneration, 0, generation, 0n, () =>
-      this.inner.storeGeneration(generation),
-    );
-  }
-  loadActive(cpu: number): bigint {
-    return this.access(Op.loadActive, cpu, 0n, 0n, () => this.inner.loadActive(cpu));
-  }
-  storeActive(cpu: number, v: bigint): void {
-    this.access(Op.storeActive, cpu, v, 0n, () => this.inner.storeActive(cpu, v));
-  }
-  compareExchangeActive(cpu: number, expected: bigint, replacement: bigint): bigint {
-    return this.access(Op.compareExchangeActive, cpu, expected, replacement, () =>
-      this.inner.compareExchangeActive(cpu, expected, replacement),
-    );
-  }
-  exchangeActive(cpu: number, v: bigint): bigint {
-    return this.access(Op.exchangeActive, cpu, v, 0n, () => this.inner.exchangeActive(cpu, v));
-  }
-  loadVmId(vm: number): bigint {
-    return this.access(Op.loadVmId, vm, 0n, 0n, () => this.inner.loadVmId(vm));
-  }
-  storeVmId(vm: number, v: bigint): void {
-    this.access(Op.storeVmId, vm, v, 0n, () => this.inner.storeVmId(vm, v));
-  }
-  // Pin counts are lock-only state, like the typed arrays above: forwarded without a pause.
-  loadPinCount(vm: number): number {
-    return this.inner.loadPinCount(vm);
-  }
-  storePinCount(vm: number, count: number): void {
-    this.inner.storePinCount(vm, count);
-  }
-  lock(): void {
-    this.access(Op.lock, 0, 0n, 0n, () => this.inner.lock());
-  }
-  unlock(): void {
-    this.access(Op.unlock, 0, 0n, 0n, () => this.inner.unlock());
   }
 }

@@ -2,7 +2,8 @@ import { Worker } from "node:worker_threads";
 import type { AllocatorCounters } from "../../../../src/core/AllocatorCounters.js";
 import type { AllocatorBehaviour } from "../../../../src/core/createAllocator.js";
 import type { SharedLayout } from "../../../../src/mem/sharedLayout.js";
-import type { IdSlots, ReservedIndexSlots, VmidMemory } from "../../../../src/mem/VmidMemory.js";
+import type { VmidMemory } from "../../../../src/mem/VmidMemory.js";
+import { InterceptingMemory, type ObservableAccess } from "../../../_support/InterceptingMemory.js";
 
 /*
  * Forcing an interleaving of two threads, deterministically.
@@ -101,38 +102,19 @@ export interface PausingMemory extends VmidMemory<bigint> {
   unreachedPoints(): readonly PausePoint[];
 }
 
-class PausingMemoryImpl implements PausingMemory {
+class PausingMemoryImpl extends InterceptingMemory implements PausingMemory {
   readonly calls: string[] = [];
-  readonly ids: VmidMemory<bigint>["ids"];
-  readonly space: VmidMemory<bigint>["space"];
-  readonly cpus: number;
-  // Lock-only state needs no pause points: the lock orders every access to it, and pausing
-  // around lock() and unlock() covers it. Forward the very same typed-array views.
-  readonly reserved: IdSlots<bigint>;
-  readonly bitmap: Int32Array;
-  readonly lockedWords: Int32Array;
-  readonly reservedIndex: ReservedIndexSlots;
-  readonly flushPending: Int32Array;
-  readonly pinnedMap: Int32Array;
   private nextPoint = 0;
 
   constructor(
-    private readonly inner: VmidMemory<bigint>,
+    inner: VmidMemory<bigint>,
     private readonly control: Int32Array,
     private readonly plan: readonly PausePoint[],
   ) {
+    super(inner);
     for (const point of plan) {
       if (!POINT_PATTERN.test(point)) throw new Error(`malformed pause point "${point}"`);
     }
-    this.ids = inner.ids;
-    this.space = inner.space;
-    this.cpus = inner.cpus;
-    this.reserved = inner.reserved;
-    this.bitmap = inner.bitmap;
-    this.lockedWords = inner.lockedWords;
-    this.reservedIndex = inner.reservedIndex;
-    this.flushPending = inner.flushPending;
-    this.pinnedMap = inner.pinnedMap;
   }
 
   unreachedPoints(): readonly PausePoint[] {
@@ -148,65 +130,19 @@ class PausingMemoryImpl implements PausingMemory {
     pauseHere(this.control, label);
   }
 
-  /** Runs `call` between the before and after points of `operation`, logging `detail`. */
-  private around<T>(operation: string, detail: string, call: () => T): T {
+  /**
+   * Runs `call` between the before and after points of the access (`loadActive(cpu 0)`),
+   * logging it with what it writes and returns (`storeActive(cpu 0, 5)`, `loadVmId(vm 1) = 5`).
+   */
+  protected intercept<T>({ method, target, written }: ObservableAccess, call: () => T): T {
+    const named = target === undefined ? [] : [`${target.kind} ${target.index}`];
+    const operation = `${method}(${named.join("")})`;
+    const detail = `${method}(${[...named, ...written].join(", ")})`;
     this.point("before", operation);
     const result = call();
     this.calls.push(result === undefined ? detail : `${detail} = ${result}`);
     this.point("after", operation);
     return result;
-  }
-
-  loadGeneration(): bigint {
-    return this.around("loadGeneration()", "loadGeneration()", () => this.inner.loadGeneration());
-  }
-  storeGeneration(generation: bigint): void {
-    this.around("storeGeneration()", `storeGeneration(${generation})`, () =>
-      this.inner.storeGeneration(generation),
-    );
-  }
-  loadActive(cpu: number): bigint {
-    return this.around(`loadActive(cpu ${cpu})`, `loadActive(cpu ${cpu})`, () =>
-      this.inner.loadActive(cpu),
-    );
-  }
-  storeActive(cpu: number, v: bigint): void {
-    this.around(`storeActive(cpu ${cpu})`, `storeActive(cpu ${cpu}, ${v})`, () =>
-      this.inner.storeActive(cpu, v),
-    );
-  }
-  compareExchangeActive(cpu: number, expected: bigint, replacement: bigint): bigint {
-    return this.around(
-      `compareExchangeActive(cpu ${cpu})`,
-      `compareExchangeActive(cpu ${cpu}, ${expected}, ${replacement})`,
-      () => this.inner.compareExchangeActive(cpu, expected, replacement),
-    );
-  }
-  exchangeActive(cpu: number, v: bigint): bigint {
-    return this.around(`exchangeActive(cpu ${cpu})`, `exchangeActive(cpu ${cpu}, ${v})`, () =>
-      this.inner.exchangeActive(cpu, v),
-    );
-  }
-  loadVmId(vm: number): bigint {
-    return this.around(`loadVmId(vm ${vm})`, `loadVmId(vm ${vm})`, () => this.inner.loadVmId(vm));
-  }
-  storeVmId(vm: number, v: bigint): void {
-    this.around(`storeVmId(vm ${vm})`, `storeVmId(vm ${vm}, ${v})`, () =>
-      this.inner.storeVmId(vm, v),
-    );
-  }
-  // Pin counts are lock-only state, like the typed arrays above: forwarded without a pause.
-  loadPinCount(vm: number): number {
-    return this.inner.loadPinCount(vm);
-  }
-  storePinCount(vm: number, count: number): void {
-    this.inner.storePinCount(vm, count);
-  }
-  lock(): void {
-    this.around("lock()", "lock()", () => this.inner.lock());
-  }
-  unlock(): void {
-    this.around("unlock()", "unlock()", () => this.inner.unlock());
   }
 }
 
