@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { parseCount, parseReal } from "../optionParsers.js";
+import { explicitOptions } from "./explicitOptions.js";
 import type { SetExit } from "./SetExit.js";
 import { withAllocatorOptions } from "./withAllocatorOptions.js";
 
@@ -43,8 +44,7 @@ export function addGenTraceCommand(program: Command, setExit: SetExit): void {
   withAllocatorOptions(command).action(async (options, self: Command) => {
     const { genTraceCommand } = await import("../genTraceCommand.js");
     // The ASID allocator has no put: no puts unless asked for (which its check refuses).
-    const noPuts =
-      options.allocator === "asid" && self.getOptionValueSource("putProbability") !== "cli";
+    const noPuts = options.allocator === "asid" && !explicitOptions(self).has("putProbability");
     setExit(await genTraceCommand(noPuts ? { ...options, putProbability: 0 } : options));
   });
 }
