@@ -15,8 +15,13 @@ const bitsFor = (maxValue: number) => Math.max(1, 32 - Math.clz32(maxValue));
 export class StatePacker {
   /** Words per packed state. */
   readonly words: number;
-  private readonly widths: Uint8Array;
-  private readonly offsets: Int32Array;
+  /**
+   * The packed format: field f (layout order) takes `widths[f]` bits, right after field
+   * f - 1's, counting from bit 0 of word 0 (bit 32 is bit 0 of word 1), and holds
+   * `state[f] + offsets[f]`. Fields past the end of `widths` take no bits and must be 0.
+   */
+  readonly widths: Uint8Array;
+  readonly offsets: Int32Array;
   /** Fields in a state (`widths` may stop earlier, at the last field with bits). */
   private readonly length: number;
 
@@ -66,63 +71,95 @@ export class StatePacker {
     this.offsets = Int32Array.from(offsets.slice(0, used));
     this.length = layout.length;
     this.words = Math.ceil(widths.reduce((sum, w) => sum + w, 0) / 32);
+    this.pack = compilePack(this.widths, this.offsets, this.length, (state, field) =>
+      this.outOfRange(state, field),
+    );
+    this.unpack = compileUnpack(this.widths, this.offsets, this.length);
   }
 
   /** Writes `state` packed into `out` (length `words`); throws if a field is out of range. */
-  pack(state: Int32Array, out: Uint32Array): void {
-    // Fields are gathered in a local word and each word of `out` is written once.
-    const widths = this.widths;
-    const offsets = this.offsets;
-    let word = 0;
-    let bit = 0;
-    let acc = 0;
-    for (let field = 0; field < widths.length; field++) {
-      const width = widths[field];
-      const value = (state[field] + offsets[field]) >>> 0;
-      if (value >>> width !== 0) this.outOfRange(state, field);
-      acc |= value << bit;
-      bit += width;
-      if (bit >= 32) {
-        out[word++] = acc;
-        bit -= 32;
-        // The bits of the value that did not fit (none when it ended the word exactly).
-        acc = bit === 0 ? 0 : value >>> (width - bit);
-      }
-    }
-    if (bit > 0) out[word] = acc;
-    for (let field = widths.length; field < this.length; field++)
-      if (state[field] !== 0) this.outOfRange(state, field);
-  }
+  readonly pack: (state: Int32Array, out: Uint32Array) => void;
 
   /** Reads a packed state from `words` at `offset` into `out`. */
-  unpack(words: Uint32Array, offset: number, out: Int32Array): void {
-    // Each word of the state is read once, into `current`; `bit` is the next field's position.
-    const widths = this.widths;
-    const offsets = this.offsets;
-    let word = offset;
-    let current = words[word];
-    let bit = 0;
-    for (let field = 0; field < widths.length; field++) {
-      const width = widths[field];
-      const mask = width === 32 ? -1 : (1 << width) - 1;
-      let value = current >>> bit;
-      bit += width;
-      if (bit >= 32) {
-        bit -= 32;
-        if (field + 1 < widths.length || bit > 0) {
-          current = words[++word];
-          // The high part of a field that straddles the boundary (none when it ended exactly).
-          if (bit > 0) value |= current << (width - bit);
-        }
-      }
-      out[field] = (value & mask) - offsets[field];
-    }
-    if (widths.length < this.length) out.fill(0, widths.length, this.length);
-  }
+  readonly unpack: (words: Uint32Array, offset: number, out: Int32Array) => void;
 
   private outOfRange(state: Int32Array, field: number): never {
     throw new Error(
       `internal error: state field ${field} = ${state[field]} does not fit the packer's ${this.widths[field] ?? 0} bits`,
     );
   }
+}
+
+/*
+ * pack and unpack, compiled for one layout. Fields are laid out in layout order, each in
+ * `widths[field]` bits from the lowest free bit of the current 32-bit word, and a field may
+ * straddle two words; an id field is stored plus its offset (N), so that INVALID (-N) packs
+ * as 0. The checker packs every successor and unpacks every state it expands, so both are
+ * generated as straight-line code with every width, shift, mask and offset a constant: a
+ * loop reading them from arrays took a tenth of the checker's time in unpack alone. The
+ * source is built from the packer's own widths and offsets (numbers), never from input.
+ */
+
+type Pack = (state: Int32Array, out: Uint32Array) => void;
+type Unpack = (words: Uint32Array, offset: number, out: Int32Array) => void;
+
+function compilePack(
+  widths: Uint8Array,
+  offsets: Int32Array,
+  length: number,
+  outOfRange: (state: Int32Array, field: number) => never,
+): Pack {
+  const lines = ["let v = 0;", "let acc = 0;"];
+  let bit = 0;
+  let word = 0;
+  for (let field = 0; field < widths.length; field++) {
+    const width = widths[field];
+    if (width === 0) {
+      lines.push(`if (s[${field}] !== 0) fail(s, ${field});`);
+      continue;
+    }
+    lines.push(`v = (s[${field}] + ${offsets[field]}) >>> 0;`);
+    lines.push(`if (v >>> ${width} !== 0) fail(s, ${field});`);
+    lines.push(bit === 0 ? "acc = v;" : `acc |= v << ${bit};`);
+    bit += width;
+    if (bit >= 32) {
+      lines.push(`out[${word++}] = acc;`);
+      bit -= 32;
+      // The bits of the value that did not fit (none when it ended the word exactly).
+      lines.push(bit === 0 ? "acc = 0;" : `acc = v >>> ${width - bit};`);
+    }
+  }
+  if (bit > 0) lines.push(`out[${word}] = acc;`);
+  for (let field = widths.length; field < length; field++)
+    lines.push(`if (s[${field}] !== 0) fail(s, ${field});`);
+  const make = new Function("fail", `return function pack(s, out) {\n${lines.join("\n")}\n};`);
+  return make(outOfRange) as Pack;
+}
+
+function compileUnpack(widths: Uint8Array, offsets: Int32Array, length: number): Unpack {
+  const lines = ["let c = w[o];", "let v = 0;"];
+  const minus = (field: number) => (offsets[field] === 0 ? "" : ` - ${offsets[field]}`);
+  let bit = 0;
+  let word = 0;
+  for (let field = 0; field < widths.length; field++) {
+    const width = widths[field];
+    const mask = (2 ** width - 1) | 0;
+    if (bit + width <= 32) {
+      const bits = bit === 0 ? "c" : `(c >>> ${bit})`;
+      lines.push(`out[${field}] = (${bits} & ${mask})${minus(field)};`);
+      bit += width;
+      if (bit === 32) {
+        bit = 0;
+        if (field + 1 < widths.length) lines.push(`c = w[o + ${++word}];`);
+      }
+    } else {
+      // Straddles: the low bits end this word, the high ones start the next.
+      lines.push(`v = c >>> ${bit};`, `c = w[o + ${++word}];`);
+      lines.push(`out[${field}] = ((v | (c << ${32 - bit})) & ${mask})${minus(field)};`);
+      bit += width - 32;
+    }
+  }
+  for (let field = widths.length; field < length; field++) lines.push(`out[${field}] = 0;`);
+  const make = new Function(`return function unpack(w, o, out) {\n${lines.join("\n")}\n};`);
+  return make() as Unpack;
 }

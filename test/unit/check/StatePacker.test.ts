@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
 import { CHECK_DEFAULTS, type CheckOptions } from "../../../src/check/CheckOptions.js";
-import { initialState } from "../../../src/check/ModelLayout.js";
+import { initialState, modelLayout } from "../../../src/check/ModelLayout.js";
+import { maxRenamedGeneration } from "../../../src/check/renameGenerations.js";
 import { StatePacker } from "../../../src/check/StatePacker.js";
 import { seeded } from "../../_support/seeded.js";
 import { allSuccessors, trackingStepModel } from "./_support/modelDriver.js";
@@ -52,4 +53,48 @@ describe("StatePacker: unpack(pack(s)) is s for reachable states", () => {
       );
     });
   }
+});
+
+describe("StatePacker: the compiled pack and unpack follow the documented format", () => {
+  // The format (StatePacker.widths): each field, plus its offset, in its width, fields one
+  // after the other from bit 0. A BigInt built field by field is that format, independently
+  // of the generated code's word boundaries and straddling fields; every layout shape the
+  // checker accepts is drawn (1-4 CPUs, 1-8 VMs, 1-4 bits with V x 2^bits <= 31, pins).
+  const shape = fc
+    .record({
+      cpus: fc.integer({ min: 1, max: 4 }),
+      vms: fc.integer({ min: 1, max: 8 }),
+      bits: fc.integer({ min: 1, max: 4 }),
+      pins: fc.boolean(),
+    })
+    .filter(({ vms, bits }) => vms * 2 ** bits <= 31);
+  const seed = 7411;
+  test(`random field values in every layout shape (seed ${seed})`, () => {
+    fc.assert(
+      fc.property(shape, fc.infiniteStream(fc.nat()), ({ cpus, vms, bits, pins }, draws) => {
+        const layout = modelLayout(cpus, vms, bits, undefined, pins);
+        const packer = new StatePacker(layout, maxRenamedGeneration(layout));
+        const state = new Int32Array(layout.length);
+        let expected = 0n;
+        let at = 0n;
+        const values = draws[Symbol.iterator]();
+        for (let field = 0; field < packer.widths.length; field++) {
+          const width = packer.widths[field];
+          const stored = values.next().value % 2 ** width;
+          state[field] = stored - packer.offsets[field];
+          expected |= BigInt(stored) << at;
+          at += BigInt(width);
+        }
+        const packed = new Uint32Array(packer.words);
+        packer.pack(state, packed);
+        let actual = 0n;
+        for (let w = packed.length - 1; w >= 0; w--) actual = (actual << 32n) | BigInt(packed[w]);
+        assert.equal(actual, expected);
+        const back = new Int32Array(layout.length).fill(-1);
+        packer.unpack(packed, 0, back);
+        assert.deepEqual(back, state);
+      }),
+      seeded(seed, 300),
+    );
+  });
 });
