@@ -1,6 +1,6 @@
 import { canonicalState } from "./canonicalState.js";
 import type { ModelLayout } from "./ModelLayout.js";
-import { maxRenamedGeneration, renameGenerations } from "./renameGenerations.js";
+import { GenerationRenamer, maxRenamedGeneration } from "./renameGenerations.js";
 import { StatePacker } from "./StatePacker.js";
 
 /**
@@ -16,7 +16,7 @@ export class CanonicalKey {
   private readonly layout: ModelLayout;
   private readonly renaming: boolean;
   private readonly packed: Uint32Array;
-  private readonly renamed: Int32Array;
+  private readonly renamer: GenerationRenamer;
   private readonly relabelled: Int32Array;
 
   /** `generations`: the bound, or undefined for none (rename). */
@@ -25,15 +25,16 @@ export class CanonicalKey {
     this.renaming = generations === undefined;
     this.packer = new StatePacker(layout, generations ?? maxRenamedGeneration(layout));
     this.packed = new Uint32Array(this.packer.words);
-    this.renamed = new Int32Array(layout.length);
+    this.renamer = new GenerationRenamer(layout);
     this.relabelled = new Int32Array(layout.length);
   }
 
   /** The packed key of `state` (left as it is), valid until the next call. */
   of(state: Int32Array): Uint32Array {
-    const generations = renameGenerations(this.layout, state, this.renamed);
-    if (generations > this.maxGenerations) this.maxGenerations = generations;
-    const named = this.renaming ? this.renamed : state;
+    const renamed = this.renamer.rename(state);
+    if (this.renamer.generations > this.maxGenerations)
+      this.maxGenerations = this.renamer.generations;
+    const named = this.renaming ? renamed : state;
     this.packer.pack(canonicalState(this.layout, named, this.relabelled), this.packed);
     return this.packed;
   }

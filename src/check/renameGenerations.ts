@@ -10,9 +10,6 @@ export function maxRenamedGeneration(layout: ModelLayout): number {
   return layout.vms + 4 * layout.cpus + 2;
 }
 
-// Scratch for the older generations of one state, sorted (at most V + 4C <= 24 of them).
-const older = new Int32Array(32);
-
 /**
  * Writes into `out` the state with its generations renamed to the smallest numbers that keep
  * everything the algorithm and the invariants read of them; returns how many distinct
@@ -34,68 +31,94 @@ const older = new Int32Array(32);
  * renamed state is the renaming of the step taken from the original, with the new current
  * generation mapped to the renamed current + 1. Keeping the order of the older generations
  * is not needed for that, only for making the choice of names unique.
+ *
+ * Generation indices must be below 31 (a set of them is a 32-bit mask here; beyond, an
+ * internal error): the checker's states stay far below, at most the renamed current one + 1
+ * (V + 4C + 3 <= 27, see maxRenamedGeneration) or the bound + 1 (at most 9).
  */
 export function renameGenerations(layout: ModelLayout, state: Int32Array, out: Int32Array): number {
-  out.set(state);
-  const current = state[GENERATION];
-  if (current === 1) return 1;
-  const n = layout.idCount;
-  const invalid = layout.invalid;
-  const idTo = layout.vmId + layout.vms; // active, reserved and the VM ids are contiguous
-  olderCount = 0;
-  previousHeld = false;
-  for (let field = layout.active; field < idTo; field++) note(state[field], n, invalid, current);
-  for (let cpu = 0; cpu < layout.cpus; cpu++) {
-    const base = layout.cpuBase + cpu * CPU_FIELDS;
-    note(state[base + CpuField.vmid], n, invalid, current);
-    note(state[base + CpuField.old], n, invalid, current);
+  const renamer = new GenerationRenamer(layout);
+  out.set(renamer.rename(state));
+  return renamer.generations;
+}
+
+/**
+ * {@link renameGenerations} for the checker's inner loop: keeps its output buffer, and returns
+ * the state itself when it is already renamed (most states: a step rarely drops the last id of
+ * a generation, and only a rollover adds one), so that nothing is copied then.
+ */
+export class GenerationRenamer {
+  /** The distinct generations of the state last renamed, the current one included. */
+  generations = 1;
+  private readonly layout: ModelLayout;
+  private readonly out: Int32Array;
+
+  constructor(layout: ModelLayout) {
+    this.layout = layout;
+    this.out = new Int32Array(layout.length);
   }
-  const k = olderCount;
-  out[GENERATION] = k + 2;
-  // Already renamed when the older generations are 1..k and the current one is k + 2.
-  if (current !== k + 2 || (k > 0 && older[k - 1] !== k)) {
-    for (let field = layout.active; field < idTo; field++)
-      out[field] = renamed(state[field], n, invalid, current, k);
+
+  /** `state` renamed: `state` itself, or this renamer's buffer (valid until the next call). */
+  rename(state: Int32Array): Int32Array {
+    const { layout, out } = this;
+    const current = state[GENERATION];
+    if (current === 1) {
+      this.generations = 1;
+      return state;
+    }
+    if (current > 30) throw new Error(`internal error: generation index ${current} beyond 30`);
+    const bits = layout.idBits;
+    const idTo = layout.vmId + layout.vms; // active, reserved and the VM ids are contiguous
+    // Bit g set: some id is of generation g. Ids are positive but for 0 and INVALID (-N),
+    // which are not generations; generation indices stay below 31 (at most the bound + 1 or
+    // the renamed current + 1, see maxRenamedGeneration).
+    let held = 0;
+    for (let field = layout.active; field < idTo; field++) {
+      const id = state[field];
+      if (id > 0) held |= 1 << (id >> bits);
+    }
     for (let cpu = 0; cpu < layout.cpus; cpu++) {
       const base = layout.cpuBase + cpu * CPU_FIELDS;
-      out[base + CpuField.vmid] = renamed(state[base + CpuField.vmid], n, invalid, current, k);
-      out[base + CpuField.old] = renamed(state[base + CpuField.old], n, invalid, current, k);
+      const vmid = state[base + CpuField.vmid];
+      const old = state[base + CpuField.old];
+      if (vmid > 0) held |= 1 << (vmid >> bits);
+      if (old > 0) held |= 1 << (old >> bits);
     }
+    const older = held & ((1 << (current - 1)) - 1);
+    const k = bitCount(older);
+    this.generations = k + ((held >>> (current - 1)) & 1 ? 2 : 1);
+    // Already renamed when the older generations are 1..k and the current one is k + 2.
+    if (current === k + 2 && older === ((1 << k) - 1) << 1) return state;
+    out.set(state);
+    out[GENERATION] = k + 2;
+    for (let field = layout.active; field < idTo; field++)
+      out[field] = renamed(state[field], bits, older, current, k);
+    for (let cpu = 0; cpu < layout.cpus; cpu++) {
+      const base = layout.cpuBase + cpu * CPU_FIELDS;
+      out[base + CpuField.vmid] = renamed(state[base + CpuField.vmid], bits, older, current, k);
+      out[base + CpuField.old] = renamed(state[base + CpuField.old], bits, older, current, k);
+    }
+    return out;
   }
-  return k + (previousHeld ? 2 : 1);
 }
 
-// What `note` found so far in the state being renamed.
-let olderCount = 0;
-let previousHeld = false;
-
-/** Records the generation of `id` (older ones in `older`, kept ascending and distinct). */
-function note(id: number, n: number, invalid: number, current: number): void {
-  if (id === 0 || id === invalid) return;
-  const g = (id / n) | 0;
-  if (g === current) return;
-  if (g === current - 1) {
-    previousHeld = true;
-    return;
-  }
-  let i = olderCount;
-  while (i > 0 && older[i - 1] > g) i--;
-  if (i > 0 && older[i - 1] === g) return;
-  for (let j = olderCount; j > i; j--) older[j] = older[j - 1];
-  older[i] = g;
-  olderCount++;
-}
-
-/** `id` with its generation renamed, given the k older generations in `older`. */
-function renamed(id: number, n: number, invalid: number, current: number, k: number): number {
-  if (id === 0 || id === invalid) return id;
-  const g = (id / n) | 0;
+/**
+ * `id` with its generation renamed, given the older generations (the bit set `older`, k of
+ * them): an older generation g becomes 1 + the number of older ones below it.
+ */
+function renamed(id: number, bits: number, older: number, current: number, k: number): number {
+  if (id <= 0) return id; // 0 and INVALID
+  const g = id >> bits;
   let to: number;
   if (g === current) to = k + 2;
   else if (g === current - 1) to = k + 1;
-  else {
-    to = 1;
-    while (older[to - 1] !== g) to++;
-  }
-  return id + (to - g) * n;
+  else to = 1 + bitCount(older & ((1 << g) - 1));
+  return id + ((to - g) << bits);
+}
+
+/** The number of bits set in the 32-bit `x`. */
+function bitCount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
 }
