@@ -42,6 +42,8 @@ export interface ModelLayout {
   readonly vms: number;
   /** N = 2^bits: ids per generation. */
   readonly idCount: number;
+  /** bits = log2(N): an id's generation is `id >> idBits`, its idx `id & (N - 1)`. */
+  readonly idBits: number;
   /** The model's VMID_ACTIVE_INVALID: -N, no generation, idx 0 (see above). */
   readonly invalid: number;
   /**
@@ -136,6 +138,7 @@ export function modelLayout(
     cpus,
     vms,
     idCount: 2 ** bits,
+    idBits: bits,
     invalid: -(2 ** bits),
     generationStep: generationStep(space),
     initialBitmap: kptiBitsAtInit(space) ? kptiPattern : 0,

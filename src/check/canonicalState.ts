@@ -1,10 +1,13 @@
 import { CPU_FIELDS, CpuField, type ModelLayout } from "./ModelLayout.js";
 
 // Scratch for one call (at most 8 VMs): no allocation per state.
-const signature = new Float64Array(9);
+const signature = new Int32Array(9);
 const order = new Int32Array(9);
 const label = new Int32Array(9);
-const UNUSED = Number.MAX_SAFE_INTEGER;
+/** Per VM, the lowest CPU whose update or loaded guest is that VM (cpus: none). */
+const firstCpuOf = new Int32Array(9);
+/** The signature of an unused VM: above every used one (ids and CPUs are small). */
+const UNUSED = 0x7fffffff;
 
 /**
  * Symmetry over VMs: all VMs start alike (id 0, never run, not pinned), so relabelling them
@@ -26,15 +29,15 @@ export function canonicalState(
   out: Int32Array = new Int32Array(state.length),
 ): Int32Array {
   const { vms, cpus } = layout;
+  firstCpuOf.fill(cpus, 0, vms + 1);
+  // CPUs from the highest down, so that the lowest one is left.
+  for (let cpu = cpus - 1; cpu >= 0; cpu--) {
+    const base = layout.cpuBase + cpu * CPU_FIELDS;
+    firstCpuOf[state[base + CpuField.vm]] = cpu;
+    firstCpuOf[state[base + CpuField.loadedVm]] = cpu;
+  }
   for (let vm = 1; vm <= vms; vm++) {
-    let firstCpu = cpus;
-    for (let cpu = 0; cpu < cpus; cpu++) {
-      const base = layout.cpuBase + cpu * CPU_FIELDS;
-      if (state[base + CpuField.vm] === vm || state[base + CpuField.loadedVm] === vm) {
-        firstCpu = cpu;
-        break;
-      }
-    }
+    const firstCpu = firstCpuOf[vm];
     const id = state[layout.vmId + vm - 1];
     // Used VMs first (by id, then first CPU), unused ones (id 0, no CPU) last.
     signature[vm] = id === 0 && firstCpu === cpus ? UNUSED : id * 16 + firstCpu;

@@ -122,8 +122,10 @@ export interface StepModel {
   readonly trackLoaded: boolean;
 }
 
-const idxOf = (id: number, n: number) => id % n;
-const generationOf = (id: number, n: number) => Math.floor(id / n);
+/** The idx of `id`, N = `n` a power of two (0 for INVALID = -N, as `id % n` is). */
+const idxOf = (id: number, n: number) => id & (n - 1);
+/** The generation index of `id`, `bits` = log2(N) (-1 for INVALID, as `floor(id / N)` is). */
+const generationOf = (id: number, bits: number) => id >> bits;
 
 /**
  * Calls `sink` for every successor of `state`, each a fresh array the sink may keep. Returns
@@ -217,7 +219,7 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       return true;
     }
     case Pc.checkGeneration: {
-      const match = generationOf(s[base + CpuField.vmid], n) === s[GENERATION];
+      const match = generationOf(s[base + CpuField.vmid], layout.idBits) === s[GENERATION];
       if (!match) waitForLock(s, base);
       else goto(mutant === "xchg-fastpath" ? Pc.exchange : Pc.compareExchange);
       return true;
@@ -243,7 +245,7 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       // Only lock holders write VM ids and the generation: stable from here to the unlock.
       const vmid = s[layout.vmId + vm - 1];
       s[base + CpuField.vmid] = vmid;
-      goto(generationOf(vmid, n) === s[GENERATION] ? Pc.publish : Pc.newVmid);
+      goto(generationOf(vmid, layout.idBits) === s[GENERATION] ? Pc.publish : Pc.newVmid);
       return true;
     }
     case Pc.newVmid: {
@@ -340,7 +342,8 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       if (count > 0) s[layout.pinCount + vm - 1] = count + 1;
       else if (pinnedVms(layout, s) >= layout.maxPinned) {
         // The pin fails: nothing changes.
-      } else if (generationOf(vmid, n) === s[GENERATION]) markPinned(s, layout, vm, vmid);
+      } else if (generationOf(vmid, layout.idBits) === s[GENERATION])
+        markPinned(s, layout, vm, vmid);
       else {
         s[LOCK] = cpu + 1;
         s[base + CpuField.vmid] = vmid;
