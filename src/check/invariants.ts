@@ -93,13 +93,17 @@ const cpuWord = (layout: ModelLayout, s: Int32Array, cpu: number, field: number)
 
 const HOLDS: Record<InvariantName, Predicate> = {
   UniqueVMIDPerCPU(layout, s) {
+    // The TLB word holds one block of N bits per VM (bit idx of block vm - 1: entry (vm, idx));
+    // two VMs share an idx when their blocks share a bit.
     const n = layout.idCount;
+    const block = (1 << n) - 1;
     for (let cpu = 0; cpu < layout.cpus; cpu++) {
       const tlb = cpuWord(layout, s, cpu, CpuField.tlb);
-      for (let idx = 0; idx < n; idx++) {
-        let owners = 0;
-        for (let vm = 0; vm < layout.vms; vm++) if (tlb & (1 << (vm * n + idx))) owners++;
-        if (owners > 1) return false;
+      let seen = 0;
+      for (let vm = 0; vm < layout.vms; vm++) {
+        const entries = (tlb >>> (vm * n)) & block;
+        if ((seen & entries) !== 0) return false;
+        seen |= entries;
       }
     }
     return true;
