@@ -29,21 +29,28 @@ export function canonicalState(
   out: Int32Array = new Int32Array(state.length),
 ): Int32Array {
   const { vms, cpus } = layout;
-  firstCpuOf.fill(cpus, 0, vms + 1);
+  for (let vm = 1; vm <= vms; vm++) firstCpuOf[vm] = cpus;
   // CPUs from the highest down, so that the lowest one is left.
   for (let cpu = cpus - 1; cpu >= 0; cpu--) {
     const base = layout.cpuBase + cpu * CPU_FIELDS;
     firstCpuOf[state[base + CpuField.vm]] = cpu;
     firstCpuOf[state[base + CpuField.loadedVm]] = cpu;
   }
+  // Most states come labelled canonically already (a step seldom changes the VMs' order):
+  // signatures strictly ascending over the used VMs, unused ones last.
+  let ordered = true;
+  let previous = -1;
   for (let vm = 1; vm <= vms; vm++) {
     const firstCpu = firstCpuOf[vm];
     const id = state[layout.vmId + vm - 1];
     // Used VMs first (by id, then first CPU), unused ones (id 0, no CPU) last.
-    signature[vm] = id === 0 && firstCpu === cpus ? UNUSED : id * 16 + firstCpu;
+    const sign = id === 0 && firstCpu === cpus ? UNUSED : id * 16 + firstCpu;
+    signature[vm] = sign;
+    if (sign < previous || (sign === previous && sign !== UNUSED)) ordered = false;
+    previous = sign;
   }
+  if (ordered) return state;
   // Insertion sort of the VMs by signature (stable: ties keep their order for now).
-  let identity = true;
   let tie = false;
   for (let i = 0; i < vms; i++) {
     const vm = i + 1;
@@ -53,14 +60,12 @@ export function canonicalState(
       j--;
     }
     order[j] = vm;
-    if (j !== i) identity = false;
   }
   for (let i = 1; i < vms; i++) {
     const s = signature[order[i]];
     if (s !== UNUSED && s === signature[order[i - 1]]) tie = true;
   }
   if (tie) return smallestOverTies(layout, state, out);
-  if (identity) return state;
   relabel(layout, state, order, out);
   return out;
 }

@@ -202,40 +202,37 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
   const { layout, mutant } = model;
   const n = layout.idCount;
   const vm = s[base + CpuField.vm];
-  const generation = () => s[GENERATION] * n;
-  const goto = (next: number) => {
-    s[base + CpuField.pc] = next;
-  };
+  const pcAt = base + CpuField.pc; // where the CPU's pc is: assigning it is the step's goto
   switch (pc) {
     case Pc.readVmid:
       s[base + CpuField.vmid] = s[layout.vmId + vm - 1];
-      goto(mutant === "xchg-fastpath" ? Pc.checkGeneration : Pc.readActive);
+      s[pcAt] = mutant === "xchg-fastpath" ? Pc.checkGeneration : Pc.readActive;
       return true;
     case Pc.readActive: {
       const old = s[layout.active + cpu];
       s[base + CpuField.old] = old;
-      if (old !== 0) goto(Pc.checkGeneration);
+      if (old !== 0) s[pcAt] = Pc.checkGeneration;
       else waitForLock(s, base);
       return true;
     }
     case Pc.checkGeneration: {
       const match = generationOf(s[base + CpuField.vmid], layout.idBits) === s[GENERATION];
       if (!match) waitForLock(s, base);
-      else goto(mutant === "xchg-fastpath" ? Pc.exchange : Pc.compareExchange);
+      else s[pcAt] = mutant === "xchg-fastpath" ? Pc.exchange : Pc.compareExchange;
       return true;
     }
     case Pc.compareExchange: {
       const found = s[layout.active + cpu];
       if (found === s[base + CpuField.old]) s[layout.active + cpu] = s[base + CpuField.vmid];
       s[base + CpuField.old] = 0;
-      if (found !== 0) goto(Pc.enterGuest);
+      if (found !== 0) s[pcAt] = Pc.enterGuest;
       else waitForLock(s, base);
       return true;
     }
     case Pc.exchange: {
       const found = s[layout.active + cpu];
       s[layout.active + cpu] = s[base + CpuField.vmid];
-      if (found !== 0) goto(Pc.enterGuest);
+      if (found !== 0) s[pcAt] = Pc.enterGuest;
       else waitForLock(s, base);
       return true;
     }
@@ -245,19 +242,19 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       // Only lock holders write VM ids and the generation: stable from here to the unlock.
       const vmid = s[layout.vmId + vm - 1];
       s[base + CpuField.vmid] = vmid;
-      goto(generationOf(vmid, layout.idBits) === s[GENERATION] ? Pc.publish : Pc.newVmid);
+      s[pcAt] = generationOf(vmid, layout.idBits) === s[GENERATION] ? Pc.publish : Pc.newVmid;
       return true;
     }
     case Pc.newVmid: {
       const vmid = s[base + CpuField.vmid];
       const done = (s[layout.pinning] & (1 << cpu)) !== 0 ? Pc.pinPublish : Pc.publish;
       if (vmid !== 0) {
-        const renewed = generation() + idxOf(vmid, n);
+        const renewed = s[GENERATION] * n + idxOf(vmid, n);
         const pinned = s[layout.pinCount + vm - 1] > 0;
         if (pinned && mutant === "pinned-before-reserved") {
           s[layout.vmId + vm - 1] = renewed;
           s[base + CpuField.vmid] = renewed;
-          goto(done);
+          s[pcAt] = done;
           return true;
         }
         let hit = false;
@@ -274,14 +271,14 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
         if (hit || pinned || reuse) {
           s[layout.vmId + vm - 1] = renewed;
           s[base + CpuField.vmid] = renewed;
-          goto(done);
+          s[pcAt] = done;
           return true;
         }
       }
       const idx = firstClear(s[BITMAP], s[CUR_IDX], n);
       if (idx === n) {
         s[base + CpuField.vmid] = 0; // dead from here: the allocation after a rollover is fresh
-        goto(Pc.bumpGeneration);
+        s[pcAt] = Pc.bumpGeneration;
         return true;
       }
       allocate(s, layout, base, vm, idx);
@@ -297,7 +294,7 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       if (model.flush === "deferred" && mutant !== "no-flush")
         s[FLUSH_PENDING] = (1 << layout.cpus) - 1;
       s[base + CpuField.aux] = 0;
-      goto(Pc.flushCpu);
+      s[pcAt] = Pc.flushCpu;
       return true;
     case Pc.flushCpu: {
       const c = s[base + CpuField.aux];
@@ -309,7 +306,7 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       if (c + 1 < layout.cpus) s[base + CpuField.aux] = c + 1;
       else {
         s[base + CpuField.aux] = 0;
-        goto(Pc.flush);
+        s[pcAt] = Pc.flush;
       }
       return true;
     }
@@ -317,7 +314,7 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       if (mutant !== "no-flush" && model.flush === "broadcast") {
         for (let c = 0; c < layout.cpus; c++) s[layout.cpuBase + c * CPU_FIELDS + CpuField.tlb] = 0;
       }
-      goto(Pc.allocateAfterRollover);
+      s[pcAt] = Pc.allocateAfterRollover;
       return true;
     case Pc.allocateAfterRollover: {
       const idx = firstClear(s[BITMAP], 1, n);
@@ -329,11 +326,11 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       if (model.flush === "deferred") flushIfMarked(s, base, cpu);
       s[layout.active + cpu] = s[base + CpuField.vmid];
       s[LOCK] = 0;
-      goto(Pc.enterGuest);
+      s[pcAt] = Pc.enterGuest;
       return true;
     case Pc.putFlush:
       flushIfMarked(s, base, cpu);
-      goto(Pc.idle);
+      s[pcAt] = Pc.idle;
       return true;
     case Pc.pinLock: {
       if (s[LOCK] !== 0) return false;
@@ -347,7 +344,7 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       else {
         s[LOCK] = cpu + 1;
         s[base + CpuField.vmid] = vmid;
-        goto(Pc.newVmid);
+        s[pcAt] = Pc.newVmid;
         return true;
       }
       endPin(s, layout, base, cpu);
@@ -367,7 +364,7 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       if (model.trackTlb) s[base + CpuField.tlb] |= 1 << ((vm - 1) * n + idx);
       s[base + CpuField.vm] = 0;
       s[base + CpuField.vmid] = 0;
-      goto(Pc.idle);
+      s[pcAt] = Pc.idle;
       return true;
     }
     default:
