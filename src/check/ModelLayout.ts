@@ -115,6 +115,12 @@ export const CpuField = {
 } as const;
 export const CPU_FIELDS = 8;
 
+/** The idx of `id`: `id % N` (N a power of two), so 0 for 0 and for INVALID (-N). */
+export const idxOf = (layout: ModelLayout, id: number): number => id & (layout.idCount - 1);
+
+/** The generation index of `id`: `floor(id / N)`, so -1 for INVALID (-N). */
+export const generationOf = (layout: ModelLayout, id: number): number => id >> layout.idBits;
+
 /**
  * The layout of `cpus` CPUs and `vms` VMs with `bits`-bit ids in `space` (VMID by default);
  * `pins`: with pin transitions.

@@ -5,6 +5,8 @@ import {
   CUR_IDX,
   FLUSH_PENDING,
   GENERATION,
+  generationOf,
+  idxOf,
   LOCK,
   type ModelLayout,
 } from "./ModelLayout.js";
@@ -128,7 +130,7 @@ const HOLDS: Record<InvariantName, Predicate> = {
     for (let cpu = 0; cpu < layout.cpus; cpu++) {
       const vm = cpuWord(layout, s, cpu, CpuField.loadedVm);
       if (vm === 0 || cpuWord(layout, s, cpu, CpuField.pc) !== Pc.idle) continue;
-      if (s[layout.vmId + vm - 1] % layout.idCount !== cpuWord(layout, s, cpu, CpuField.loadedIdx))
+      if (idxOf(layout, s[layout.vmId + vm - 1]) !== cpuWord(layout, s, cpu, CpuField.loadedIdx))
         return false;
     }
     return true;
@@ -137,7 +139,7 @@ const HOLDS: Record<InvariantName, Predicate> = {
     for (let cpu = 0; cpu < layout.cpus; cpu++) {
       const vm = cpuWord(layout, s, cpu, CpuField.loadedVm);
       if (vm === 0) continue;
-      if (s[layout.vmId + vm - 1] % layout.idCount !== cpuWord(layout, s, cpu, CpuField.loadedIdx))
+      if (idxOf(layout, s[layout.vmId + vm - 1]) !== cpuWord(layout, s, cpu, CpuField.loadedIdx))
         return false;
     }
     return true;
@@ -146,7 +148,7 @@ const HOLDS: Record<InvariantName, Predicate> = {
     const current = s[GENERATION];
     for (let a = 0; a < layout.vms; a++) {
       const id = s[layout.vmId + a];
-      if (id === 0 || Math.floor(id / layout.idCount) !== current) continue;
+      if (id === 0 || generationOf(layout, id) !== current) continue;
       for (let b = a + 1; b < layout.vms; b++) if (s[layout.vmId + b] === id) return false;
     }
     return true;
@@ -156,7 +158,11 @@ const HOLDS: Record<InvariantName, Predicate> = {
     const n = layout.idCount;
     for (let vm = 0; vm < layout.vms; vm++) {
       const id = s[layout.vmId + vm];
-      if (id !== 0 && Math.floor(id / n) === s[GENERATION] && (s[BITMAP] & (1 << (id % n))) === 0)
+      if (
+        id !== 0 &&
+        generationOf(layout, id) === s[GENERATION] &&
+        (s[BITMAP] & (1 << idxOf(layout, id))) === 0
+      )
         return false;
     }
     if (s[GENERATION] > 1 || s[BITMAP] !== 0) {
@@ -168,7 +174,7 @@ const HOLDS: Record<InvariantName, Predicate> = {
     if (s[LOCK] !== 0) return true;
     for (let cpu = 0; cpu < layout.cpus; cpu++) {
       const v = s[layout.active + cpu];
-      if (v !== 0 && v !== layout.invalid && Math.floor(v / layout.idCount) !== s[GENERATION])
+      if (v !== 0 && v !== layout.invalid && generationOf(layout, v) !== s[GENERATION])
         return false;
     }
     return true;
@@ -186,13 +192,17 @@ const HOLDS: Record<InvariantName, Predicate> = {
     const current = s[GENERATION];
     for (let cpu = 0; cpu < layout.cpus; cpu++) {
       const reservation = s[layout.reserved + cpu];
-      if (reservation % n === 0) continue; // 0 (none) or INVALID: reserves idx 0, nothing
+      if (idxOf(layout, reservation) === 0) continue; // 0 (none) or INVALID: reserves idx 0, nothing
       let owner = -1;
       for (let vm = 0; vm < layout.vms; vm++) if (s[layout.vmId + vm] === reservation) owner = vm;
       if (owner < 0) return false;
       for (let vm = 0; vm < layout.vms; vm++) {
         const id = s[layout.vmId + vm];
-        if (vm !== owner && Math.floor(id / n) === current && id % n === reservation % n)
+        if (
+          vm !== owner &&
+          generationOf(layout, id) === current &&
+          idxOf(layout, id) === idxOf(layout, reservation)
+        )
           return false;
       }
     }
@@ -210,16 +220,18 @@ const HOLDS: Record<InvariantName, Predicate> = {
   ReusedIdxFlushed(layout, s) {
     const n = layout.idCount;
     const current = s[GENERATION];
+    // Bit (vm - 1) x N + 0 for every VM: shifted left by idx, every VM's entry under idx.
+    let column = 0;
+    for (let vm = 0; vm < layout.vms; vm++) column |= 1 << (vm * n);
     for (let vm = 0; vm < layout.vms; vm++) {
       const id = s[layout.vmId + vm];
-      if (id === 0 || Math.floor(id / n) !== current) continue;
-      const idx = id % n;
+      if (id === 0 || generationOf(layout, id) !== current) continue;
+      const idx = idxOf(layout, id);
+      // The other VMs' entries under idx.
+      const others = (column << idx) & ~(1 << (vm * n + idx));
       for (let cpu = 0; cpu < layout.cpus; cpu++) {
         if (s[FLUSH_PENDING] & (1 << cpu)) continue;
-        const tlb = cpuWord(layout, s, cpu, CpuField.tlb);
-        for (let other = 0; other < layout.vms; other++) {
-          if (other !== vm && tlb & (1 << (other * n + idx))) return false;
-        }
+        if ((cpuWord(layout, s, cpu, CpuField.tlb) & others) !== 0) return false;
       }
     }
     return true;
@@ -227,7 +239,7 @@ const HOLDS: Record<InvariantName, Predicate> = {
   NoIdxZero(layout, s) {
     for (let vm = 0; vm < layout.vms; vm++) {
       const id = s[layout.vmId + vm];
-      if (id !== 0 && id % layout.idCount === 0) return false;
+      if (id !== 0 && idxOf(layout, id) === 0) return false;
     }
     return true;
   },
@@ -246,13 +258,16 @@ const HOLDS: Record<InvariantName, Predicate> = {
       if (cpuWord(layout, s, cpu, CpuField.pc) !== Pc.enterGuest) continue;
       const published = cpuWord(layout, s, cpu, CpuField.vmid);
       const vm = cpuWord(layout, s, cpu, CpuField.vm);
-      if (s[layout.vmId + vm - 1] % n !== published % n) return false;
+      if (idxOf(layout, s[layout.vmId + vm - 1]) !== idxOf(layout, published)) return false;
       const active = s[layout.active + cpu];
       if (active === 0) {
-        if (s[layout.reserved + cpu] % n !== published % n) return false;
+        if (idxOf(layout, s[layout.reserved + cpu]) !== idxOf(layout, published)) return false;
       } else if (active !== published) return false;
-      else if (Math.floor(published / n) !== s[GENERATION]) {
-        if (Math.floor(published / n) !== s[GENERATION] - 1 || !rolloverBefore(layout, s, cpu))
+      else if (generationOf(layout, published) !== s[GENERATION]) {
+        if (
+          generationOf(layout, published) !== s[GENERATION] - 1 ||
+          !rolloverBefore(layout, s, cpu)
+        )
           return false;
       }
     }
@@ -271,7 +286,7 @@ const HOLDS: Record<InvariantName, Predicate> = {
         cpuWord(layout, s, cpu, CpuField.pc) === Pc.idle &&
         cpuWord(layout, s, cpu, CpuField.loadedVm) === 0 &&
         s[layout.active + cpu] === 0 &&
-        s[layout.reserved + cpu] % layout.idCount !== 0
+        idxOf(layout, s[layout.reserved + cpu]) !== 0
       )
         return false;
     }
@@ -290,7 +305,7 @@ const HOLDS: Record<InvariantName, Predicate> = {
     let seen = 0;
     for (let vm = 0; vm < layout.vms; vm++) {
       if (s[layout.pinCount + vm] === 0) continue;
-      const bit = 1 << (s[layout.vmId + vm] % n);
+      const bit = 1 << idxOf(layout, s[layout.vmId + vm]);
       if ((seen & bit) !== 0) return false;
       seen |= bit;
     }
@@ -312,10 +327,15 @@ const HOLDS: Record<InvariantName, Predicate> = {
     const current = s[GENERATION];
     for (let vm = 0; vm < layout.vms; vm++) {
       if (s[layout.pinCount + vm] === 0) continue;
-      const idx = s[layout.vmId + vm] % n;
+      const idx = idxOf(layout, s[layout.vmId + vm]);
       for (let other = 0; other < layout.vms; other++) {
         const id = s[layout.vmId + other];
-        if (other !== vm && id !== 0 && Math.floor(id / n) === current && id % n === idx)
+        if (
+          other !== vm &&
+          id !== 0 &&
+          generationOf(layout, id) === current &&
+          idxOf(layout, id) === idx
+        )
           return false;
       }
       for (let cpu = 0; cpu < layout.cpus; cpu++) {

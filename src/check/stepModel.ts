@@ -7,6 +7,8 @@ import {
   CUR_IDX,
   FLUSH_PENDING,
   GENERATION,
+  generationOf,
+  idxOf,
   LOCK,
   MAX_MODEL_PIN_COUNT,
   type ModelLayout,
@@ -122,11 +124,6 @@ export interface StepModel {
   readonly trackLoaded: boolean;
 }
 
-/** The idx of `id`, N = `n` a power of two (0 for INVALID = -N, as `id % n` is). */
-const idxOf = (id: number, n: number) => id & (n - 1);
-/** The generation index of `id`, `bits` = log2(N) (-1 for INVALID, as `floor(id / N)` is). */
-const generationOf = (id: number, bits: number) => id >> bits;
-
 /**
  * Calls `sink` for every successor of `state`, each a fresh array the sink may keep. Returns
  * true when some transition was cut by the generation bound (a rollover beyond `generations`).
@@ -216,7 +213,7 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       return true;
     }
     case Pc.checkGeneration: {
-      const match = generationOf(s[base + CpuField.vmid], layout.idBits) === s[GENERATION];
+      const match = generationOf(layout, s[base + CpuField.vmid]) === s[GENERATION];
       if (!match) waitForLock(s, base);
       else s[pcAt] = mutant === "xchg-fastpath" ? Pc.exchange : Pc.compareExchange;
       return true;
@@ -242,14 +239,14 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       // Only lock holders write VM ids and the generation: stable from here to the unlock.
       const vmid = s[layout.vmId + vm - 1];
       s[base + CpuField.vmid] = vmid;
-      s[pcAt] = generationOf(vmid, layout.idBits) === s[GENERATION] ? Pc.publish : Pc.newVmid;
+      s[pcAt] = generationOf(layout, vmid) === s[GENERATION] ? Pc.publish : Pc.newVmid;
       return true;
     }
     case Pc.newVmid: {
       const vmid = s[base + CpuField.vmid];
       const done = (s[layout.pinning] & (1 << cpu)) !== 0 ? Pc.pinPublish : Pc.publish;
       if (vmid !== 0) {
-        const renewed = s[GENERATION] * n + idxOf(vmid, n);
+        const renewed = s[GENERATION] * n + idxOf(layout, vmid);
         const pinned = s[layout.pinCount + vm - 1] > 0;
         if (pinned && mutant === "pinned-before-reserved") {
           s[layout.vmId + vm - 1] = renewed;
@@ -265,7 +262,7 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
             if (mutant === "early-exit-reserved") break;
           }
         }
-        const bit = 1 << idxOf(vmid, n);
+        const bit = 1 << idxOf(layout, vmid);
         const reuse = !hit && !pinned && (s[BITMAP] & bit) === 0;
         if (reuse) s[BITMAP] |= bit;
         if (hit || pinned || reuse) {
@@ -301,7 +298,7 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       let v = s[layout.active + c];
       s[layout.active + c] = 0;
       if (v === 0 && mutant !== "no-suspended-animation") v = s[layout.reserved + c];
-      s[BITMAP] |= 1 << idxOf(v, n);
+      s[BITMAP] |= 1 << idxOf(layout, v);
       s[layout.reserved + c] = v;
       if (c + 1 < layout.cpus) s[base + CpuField.aux] = c + 1;
       else {
@@ -339,8 +336,7 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       if (count > 0) s[layout.pinCount + vm - 1] = count + 1;
       else if (pinnedVms(layout, s) >= layout.maxPinned) {
         // The pin fails: nothing changes.
-      } else if (generationOf(vmid, layout.idBits) === s[GENERATION])
-        markPinned(s, layout, vm, vmid);
+      } else if (generationOf(layout, vmid) === s[GENERATION]) markPinned(s, layout, vm, vmid);
       else {
         s[LOCK] = cpu + 1;
         s[base + CpuField.vmid] = vmid;
@@ -356,7 +352,7 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
       endPin(s, layout, base, cpu);
       return true;
     case Pc.enterGuest: {
-      const idx = idxOf(s[base + CpuField.vmid], n);
+      const idx = idxOf(layout, s[base + CpuField.vmid]);
       if (model.trackLoaded) {
         s[base + CpuField.loadedVm] = vm;
         s[base + CpuField.loadedIdx] = idx;
@@ -438,7 +434,7 @@ function pinTransitions(
       next.set(state);
       next[layout.pinCount + vm - 1] = count - 1;
       if (count === 1) {
-        next[layout.pinnedMap] &= ~(1 << idxOf(state[layout.vmId + vm - 1], layout.idCount));
+        next[layout.pinnedMap] &= ~(1 << idxOf(layout, state[layout.vmId + vm - 1]));
       }
       sink(next, cpu, Action.unpin, vm);
     }
@@ -464,7 +460,7 @@ export function pinnedVms(layout: ModelLayout, s: Int32Array): number {
 
 /** The end of a successful first pin: the id's idx joins the pinned map, count 1. */
 function markPinned(s: Int32Array, layout: ModelLayout, vm: number, vmid: number): void {
-  s[layout.pinnedMap] |= 1 << idxOf(vmid, layout.idCount);
+  s[layout.pinnedMap] |= 1 << idxOf(layout, vmid);
   s[layout.pinCount + vm - 1] = 1;
 }
 
