@@ -155,7 +155,6 @@ const HOLDS: Record<InvariantName, Predicate> = {
   },
   CurrentIdsInMap(layout, s) {
     if (s[LOCK] !== 0) return true;
-    const n = layout.idCount;
     for (let vm = 0; vm < layout.vms; vm++) {
       const id = s[layout.vmId + vm];
       if (
@@ -188,7 +187,6 @@ const HOLDS: Record<InvariantName, Predicate> = {
    * generation.
    */
   ReservedIdsKept(layout, s) {
-    const n = layout.idCount;
     const current = s[GENERATION];
     for (let cpu = 0; cpu < layout.cpus; cpu++) {
       const reservation = s[layout.reserved + cpu];
@@ -253,7 +251,6 @@ const HOLDS: Record<InvariantName, Predicate> = {
    * slot is 0 and c's reservation keeps e's idx (renewed, if the VM was renewed elsewhere).
    */
   UpdatePublishes(layout, s) {
-    const n = layout.idCount;
     for (let cpu = 0; cpu < layout.cpus; cpu++) {
       if (cpuWord(layout, s, cpu, CpuField.pc) !== Pc.enterGuest) continue;
       const published = cpuWord(layout, s, cpu, CpuField.vmid);
@@ -301,7 +298,6 @@ const HOLDS: Record<InvariantName, Predicate> = {
    * (or, under KPTI, j is odd: one of the pattern's idx, which no VM may hold).
    */
   PinnedIdxKept(layout, s) {
-    const n = layout.idCount;
     let seen = 0;
     for (let vm = 0; vm < layout.vms; vm++) {
       if (s[layout.pinCount + vm] === 0) continue;
@@ -323,7 +319,6 @@ const HOLDS: Record<InvariantName, Predicate> = {
    * loaded under an idx a rollover has freed (the window of LoadedVMIDPerTask).
    */
   PinnedIdxExclusive(layout, s) {
-    const n = layout.idCount;
     const current = s[GENERATION];
     for (let vm = 0; vm < layout.vms; vm++) {
       if (s[layout.pinCount + vm] === 0) continue;
