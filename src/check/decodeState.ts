@@ -5,6 +5,8 @@ import {
   CUR_IDX,
   FLUSH_PENDING,
   GENERATION,
+  generationOf,
+  idxOf,
   LOCK,
   type ModelLayout,
 } from "./ModelLayout.js";
@@ -54,9 +56,8 @@ export interface DecodedState {
  * `g x unit + idx` (the same number for the VMID allocator, whose unit is N).
  */
 export function allocatorId(layout: ModelLayout, word: number): number {
-  const n = layout.idCount;
   if (word === layout.invalid) return layout.generationStep;
-  return Math.floor(word / n) * layout.generationStep + (word % n);
+  return generationOf(layout, word) * layout.generationStep + idxOf(layout, word);
 }
 
 /** Decodes a model state. */

@@ -6,6 +6,8 @@ import {
   CUR_IDX,
   FLUSH_PENDING,
   GENERATION,
+  generationOf,
+  idxOf,
   type ModelLayout,
 } from "../check/ModelLayout.js";
 import { Pc } from "../check/stepModel.js";
@@ -27,7 +29,7 @@ export function offendingParts(
   const marks: Mark[] = [];
   const word = (cpu: number, field: number) => s[layout.cpuBase + cpu * CPU_FIELDS + field];
   const vmIdOf = (vm: number) => s[layout.vmId + vm - 1];
-  const current = (id: number) => id !== 0 && Math.floor(id / n) === s[GENERATION];
+  const current = (id: number) => id !== 0 && generationOf(layout, id) === s[GENERATION];
   const tlbHas = (cpu: number, vm: number, idx: number) =>
     (word(cpu, CpuField.tlb) & (1 << ((vm - 1) * n + idx))) !== 0;
   const cpus = Array.from({ length: layout.cpus }, (_, c) => c);
@@ -63,7 +65,7 @@ export function offendingParts(
         const vm = word(cpu, CpuField.loadedVm);
         if (vm === 0) continue;
         if (invariant === "SameVMIDPerTask" && word(cpu, CpuField.pc) !== Pc.idle) continue;
-        if (vmIdOf(vm) % n !== word(cpu, CpuField.loadedIdx))
+        if (idxOf(layout, vmIdOf(vm)) !== word(cpu, CpuField.loadedIdx))
           marks.push({ part: "loaded", cpu }, { part: "vmId", vm });
       }
       break;
@@ -76,8 +78,8 @@ export function offendingParts(
     case "CurrentIdsInMap":
       for (const vm of vms) {
         const id = vmIdOf(vm);
-        if (current(id) && (s[BITMAP] & (1 << (id % n))) === 0)
-          marks.push({ part: "vmId", vm }, { part: "bitmap", idx: id % n });
+        if (current(id) && (s[BITMAP] & (1 << idxOf(layout, id))) === 0)
+          marks.push({ part: "vmId", vm }, { part: "bitmap", idx: idxOf(layout, id) });
       }
       for (let idx = 1; idx <= s[CUR_IDX]; idx++) {
         if ((s[BITMAP] & (1 << idx)) === 0) marks.push({ part: "bitmap", idx }, { part: "curIdx" });
@@ -92,10 +94,13 @@ export function offendingParts(
     case "ReservedIdsKept":
       for (const cpu of cpus) {
         const reservation = s[layout.reserved + cpu];
-        if (reservation % n === 0) continue;
+        if (idxOf(layout, reservation) === 0) continue;
         const owner = vms.find((vm) => vmIdOf(vm) === reservation);
         const rivals = vms.filter(
-          (vm) => vm !== owner && current(vmIdOf(vm)) && vmIdOf(vm) % n === reservation % n,
+          (vm) =>
+            vm !== owner &&
+            current(vmIdOf(vm)) &&
+            idxOf(layout, vmIdOf(vm)) === idxOf(layout, reservation),
         );
         if (owner === undefined || rivals.length > 0) {
           marks.push({ part: "reserved", cpu });
@@ -110,15 +115,18 @@ export function offendingParts(
         for (const cpu of cpus) {
           if (s[FLUSH_PENDING] & (1 << cpu)) continue;
           for (const other of vms) {
-            if (other !== vm && tlbHas(cpu, other, id % n))
-              marks.push({ part: "tlb", cpu, vm: other, idx: id % n }, { part: "vmId", vm });
+            if (other !== vm && tlbHas(cpu, other, idxOf(layout, id)))
+              marks.push(
+                { part: "tlb", cpu, vm: other, idx: idxOf(layout, id) },
+                { part: "vmId", vm },
+              );
           }
         }
       }
       break;
     case "NoIdxZero":
       for (const vm of vms)
-        if (vmIdOf(vm) !== 0 && vmIdOf(vm) % n === 0) marks.push({ part: "vmId", vm });
+        if (vmIdOf(vm) !== 0 && idxOf(layout, vmIdOf(vm)) === 0) marks.push({ part: "vmId", vm });
       break;
     case "UpdatePublishes":
       // The CPUs whose update returned (pc enterGuest) with what they published (the local
@@ -128,11 +136,11 @@ export function offendingParts(
         const published = word(cpu, CpuField.vmid);
         const vm = word(cpu, CpuField.vm);
         const active = s[layout.active + cpu];
-        const vmMoved = vmIdOf(vm) % n !== published % n;
+        const vmMoved = idxOf(layout, vmIdOf(vm)) !== idxOf(layout, published);
         const slotWrong =
           active === 0
-            ? s[layout.reserved + cpu] % n !== published % n
-            : active !== published || Math.floor(published / n) < s[GENERATION] - 1;
+            ? idxOf(layout, s[layout.reserved + cpu]) !== idxOf(layout, published)
+            : active !== published || generationOf(layout, published) < s[GENERATION] - 1;
         if (!vmMoved && !slotWrong) continue;
         marks.push({ part: "update", cpu });
         if (vmMoved) marks.push({ part: "vmId", vm });
@@ -151,7 +159,7 @@ export function offendingParts(
           word(cpu, CpuField.pc) === Pc.idle &&
           word(cpu, CpuField.loadedVm) === 0 &&
           s[layout.active + cpu] === 0 &&
-          s[layout.reserved + cpu] % n !== 0
+          idxOf(layout, s[layout.reserved + cpu]) !== 0
         )
           marks.push({ part: "active", cpu }, { part: "reserved", cpu });
       }
