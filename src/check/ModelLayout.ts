@@ -121,6 +121,10 @@ export const idxOf = (layout: ModelLayout, id: number): number => id & (layout.i
 /** The generation index of `id`: `floor(id / N)`, so -1 for INVALID (-N). */
 export const generationOf = (layout: ModelLayout, id: number): number => id >> layout.idBits;
 
+/** The bit of TLB entry (vm, idx) in a CPU's TLB word: bit (vm - 1) x N + idx (VMs from 1). */
+export const tlbBit = (layout: ModelLayout, vm: number, idx: number): number =>
+  1 << ((vm - 1) * layout.idCount + idx);
+
 /**
  * The layout of `cpus` CPUs and `vms` VMs with `bits`-bit ids in `space` (VMID by default);
  * `pins`: with pin transitions.

@@ -9,6 +9,7 @@ import {
   idxOf,
   LOCK,
   type ModelLayout,
+  tlbBit,
 } from "./ModelLayout.js";
 import { PC_NAMES } from "./stepModel.js";
 
@@ -72,7 +73,7 @@ export function decodeState(layout: ModelLayout, state: Int32Array): DecodedStat
     const tlb: { vm: number; idx: number }[] = [];
     for (let vm = 1; vm <= layout.vms; vm++) {
       for (let idx = 0; idx < n; idx++)
-        if (tlbBits & (1 << ((vm - 1) * n + idx))) tlb.push({ vm, idx });
+        if (tlbBits & tlbBit(layout, vm, idx)) tlb.push({ vm, idx });
     }
     cpus.push({
       pc: PC_NAMES[state[base + CpuField.pc]] ?? "?",

@@ -9,6 +9,7 @@ import {
   idxOf,
   LOCK,
   type ModelLayout,
+  tlbBit,
 } from "./ModelLayout.js";
 import { Pc, pinnedVms } from "./stepModel.js";
 
@@ -226,7 +227,7 @@ const HOLDS: Record<InvariantName, Predicate> = {
       if (id === 0 || generationOf(layout, id) !== current) continue;
       const idx = idxOf(layout, id);
       // The other VMs' entries under idx.
-      const others = (column << idx) & ~(1 << (vm * n + idx));
+      const others = (column << idx) & ~tlbBit(layout, vm + 1, idx);
       for (let cpu = 0; cpu < layout.cpus; cpu++) {
         if (s[FLUSH_PENDING] & (1 << cpu)) continue;
         if ((cpuWord(layout, s, cpu, CpuField.tlb) & others) !== 0) return false;

@@ -12,6 +12,7 @@ import {
   LOCK,
   MAX_MODEL_PIN_COUNT,
   type ModelLayout,
+  tlbBit,
 } from "./ModelLayout.js";
 
 /**
@@ -182,7 +183,7 @@ export function forEachSuccessor(
     if (model.speculation) {
       const loadedVm = state[base + CpuField.loadedVm];
       if (loadedVm !== 0) {
-        const bit = 1 << ((loadedVm - 1) * layout.idCount + state[base + CpuField.loadedIdx]);
+        const bit = tlbBit(layout, loadedVm, state[base + CpuField.loadedIdx]);
         if ((state[base + CpuField.tlb] & bit) === 0) {
           next.set(state);
           next[base + CpuField.tlb] |= bit;
@@ -357,7 +358,7 @@ function step(model: StepModel, s: Int32Array, cpu: number, base: number, pc: nu
         s[base + CpuField.loadedVm] = vm;
         s[base + CpuField.loadedIdx] = idx;
       }
-      if (model.trackTlb) s[base + CpuField.tlb] |= 1 << ((vm - 1) * n + idx);
+      if (model.trackTlb) s[base + CpuField.tlb] |= tlbBit(layout, vm, idx);
       s[base + CpuField.vm] = 0;
       s[base + CpuField.vmid] = 0;
       s[pcAt] = Pc.idle;

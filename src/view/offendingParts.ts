@@ -9,6 +9,7 @@ import {
   generationOf,
   idxOf,
   type ModelLayout,
+  tlbBit,
 } from "../check/ModelLayout.js";
 import { Pc } from "../check/stepModel.js";
 import type { Mark } from "./Mark.js";
@@ -31,7 +32,7 @@ export function offendingParts(
   const vmIdOf = (vm: number) => s[layout.vmId + vm - 1];
   const current = (id: number) => id !== 0 && generationOf(layout, id) === s[GENERATION];
   const tlbHas = (cpu: number, vm: number, idx: number) =>
-    (word(cpu, CpuField.tlb) & (1 << ((vm - 1) * n + idx))) !== 0;
+    (word(cpu, CpuField.tlb) & tlbBit(layout, vm, idx)) !== 0;
   const cpus = Array.from({ length: layout.cpus }, (_, c) => c);
   const vms = Array.from({ length: layout.vms }, (_, v) => v + 1);
   switch (invariant) {
