@@ -114,10 +114,6 @@ function compilePack(
   let word = 0;
   for (let field = 0; field < widths.length; field++) {
     const width = widths[field];
-    if (width === 0) {
-      lines.push(`if (s[${field}] !== 0) fail(s, ${field});`);
-      continue;
-    }
     lines.push(`v = (s[${field}] + ${offsets[field]}) >>> 0;`);
     lines.push(`if (v >>> ${width} !== 0) fail(s, ${field});`);
     lines.push(bit === 0 ? "acc = v;" : `acc |= v << ${bit};`);
