@@ -6,6 +6,7 @@ import { initialState, modelLayout } from "../../../src/check/ModelLayout.js";
 import { maxRenamedGeneration } from "../../../src/check/renameGenerations.js";
 import { StatePacker } from "../../../src/check/StatePacker.js";
 import { seeded } from "../../_support/seeded.js";
+import { layoutShape } from "./_support/layoutShape.js";
 import { allSuccessors, trackingStepModel } from "./_support/modelDriver.js";
 
 /**
@@ -61,13 +62,8 @@ describe("StatePacker: the compiled pack and unpack follow the documented format
   // of the generated code's word boundaries and straddling fields; every layout shape the
   // checker accepts is drawn (1-4 CPUs, 1-8 VMs, 1-4 bits with V x 2^bits <= 31, pins).
   const shape = fc
-    .record({
-      cpus: fc.integer({ min: 1, max: 4 }),
-      vms: fc.integer({ min: 1, max: 8 }),
-      bits: fc.integer({ min: 1, max: 4 }),
-      pins: fc.boolean(),
-    })
-    .filter(({ vms, bits }) => vms * 2 ** bits <= 31);
+    .tuple(layoutShape(), fc.boolean())
+    .map(([layout, pins]) => ({ ...layout, pins }));
   const seed = 7411;
   test(`random field values in every layout shape (seed ${seed})`, () => {
     fc.assert(

@@ -11,6 +11,7 @@ import {
   modelLayout,
 } from "../../../src/check/ModelLayout.js";
 import { seeded } from "../../_support/seeded.js";
+import { layoutShape } from "./_support/layoutShape.js";
 
 describe("UniqueVMIDPerCPU reads the TLB words as its statement says", () => {
   // The statement: no CPU's TLB holds entries of two different VMs under one idx, entry
@@ -24,13 +25,7 @@ describe("UniqueVMIDPerCPU reads the TLB words as its statement says", () => {
     }
     return false;
   };
-  const shape = fc
-    .record({
-      cpus: fc.integer({ min: 1, max: 4 }),
-      vms: fc.integer({ min: 1, max: 8 }),
-      bits: fc.integer({ min: 1, max: 4 }),
-    })
-    .filter(({ vms, bits }) => vms * 2 ** bits <= 31);
+  const shape = layoutShape();
   // Sparse words too: with dense random words nearly every TLB violates.
   const word = fc.oneof(
     fc.nat({ max: 0x7fffffff }),
@@ -78,13 +73,7 @@ describe("ReusedIdxFlushed reads ids and TLB words as its statement says", () =>
   test(`random ids, marks and TLB words (seed ${seed})`, () => {
     let violated = 0;
     let held = 0;
-    const shape = fc
-      .record({
-        cpus: fc.integer({ min: 1, max: 4 }),
-        vms: fc.integer({ min: 1, max: 8 }),
-        bits: fc.integer({ min: 2, max: 3 }),
-      })
-      .filter(({ vms, bits }) => vms * 2 ** bits <= 31);
+    const shape = layoutShape({ minBits: 2, maxBits: 3 });
     fc.assert(
       fc.property(
         shape,
